@@ -1,0 +1,13 @@
+"""datatrade-kg: news reports on the illegal trade in personal data, as a knowledge graph.
+
+The library API a notebook uses; the ``kg`` command is a thin shell over it.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+EXTRACTOR_VERSION = "0.1.0"
+
+from kg.api import build, read, load_graph  # noqa: E402
+
+__all__ = ["build", "read", "load_graph", "__version__", "EXTRACTOR_VERSION"]

@@ -1,0 +1,1 @@
+"""Article -> mentions -> figures, entities, events: one module a stage."""
