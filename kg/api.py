@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.build import BuildResult, build_graph, write_outputs
+from kg.build import BuildResult, build_graph, check_writable, default_cache_dir, write_outputs
 from kg.model import Article
 from kg.settings import DEFAULT, Settings
 
@@ -18,10 +18,26 @@ def build(
     *,
     settings: Settings = DEFAULT,
     progress: bool = False,
+    workers: int | None = None,
+    fresh: bool = False,
+    cache_dir: str | Path | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Read articles, extract the chain, make the graph; write graph.ttl, graph.html and
-    the report to ``out`` when given."""
-    result = build_graph(inputs, settings=settings, progress=progress)
+    the report to ``out`` when given.
+
+    Extractions are cached in ``cache_dir`` (default: ``out/.kg-cache``; none when there is
+    no ``out``) so a rebuild re-extracts only new or changed articles; ``fresh`` ignores the
+    cache. ``executor`` is "local" (processes on this machine, the default) or "dask"
+    (``scheduler`` address, or a local cluster); ``workers`` defaults to settings.workers."""
+    if out is not None:
+        check_writable(Path(out))
+        if cache_dir is None:
+            cache_dir = default_cache_dir(out)
+    result = build_graph(inputs, settings=settings, progress=progress, workers=workers,
+                         fresh=fresh, cache_dir=cache_dir, executor=executor,
+                         scheduler=scheduler)
     if out is not None:
         result = write_outputs(result, Path(out), settings=settings)
     return result

@@ -32,21 +32,43 @@ def _warn(msg: str) -> None:
 
 @app.command()
 def build(
-    inputs: Annotated[list[Path], typer.Argument(help="Article files (.txt, .md, .html) or folders.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for graph.ttl, graph.html, report.")] = Path("out"),
+    inputs: Annotated[list[Path], typer.Argument(
+        help="Article files (.txt, .md, .html) or folders.")],
+    out: Annotated[Path, typer.Option(
+        "--out", "-o", help="Folder for graph.ttl, graph.html, report.")] = Path("out"),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    workers: Annotated[int | None, typer.Option("--workers", "-w", min=1,
+                       help="Extraction processes (default: the settings' workers).")] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Ignore cached extractions.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir",
+                         help="Extraction cache folder (default: OUT/.kg-cache).")] = None,
+    executor: Annotated[str, typer.Option("--executor", "-e",
+                        help="Where extraction runs: local or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler",
+                         help="dask scheduler address (default: a local cluster).")] = None,
 ) -> None:
     """Build the graph of INPUTS and write graph.ttl, graph.html and the report into --out."""
+    import signal
+
     import kg
 
+    def _terminate(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)  # unwinds: workers stop, temporary outputs are removed
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
-        result = kg.build(inputs, out, progress=not quiet)
+        result = kg.build(inputs, out, progress=not quiet, workers=workers, fresh=fresh,
+                          cache_dir=cache_dir, executor=executor, scheduler=scheduler)
     except KgError as e:
         _fail(e)
+    except KeyboardInterrupt:
+        typer.echo("error: interrupted; the previous outputs are unchanged", err=True)
+        raise typer.Exit(130) from None
     for w in result.warnings:
         _warn(w)
-    n_articles = len(result.extractions)
-    typer.echo(f"built {len(result.graph)} triples from {n_articles} article(s)")
+    st = result.stats
+    typer.echo(f"built {len(result.graph)} triples from {st.get('articles', 0)} article(s) "
+               f"({st.get('cached', 0)} cached, {st.get('extracted', 0)} extracted)")
     for name, path in sorted(result.outputs.items()):
         typer.echo(f"  {name:12s} {path}")
 
@@ -102,10 +124,35 @@ def validate(
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="Folder of gold answer YAML files.")],
     inputs: Annotated[list[Path] | None, typer.Argument(help="Articles (default: seeds/).")] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Every miss and extra answer, with its sentence.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable scores.")] = False,
+    graphs: Annotated[Path | None, typer.Option(
+        "--graphs", help="Score built graphs instead: DIR/<gold stem>/graph.ttl.")] = None,
+    floor: Annotated[Path | None, typer.Option(
+        "--floor", help="Exit 1 when below the floors in this JSON file.")] = None,
 ) -> None:
     """Score the extractor against gold answers, question by question."""
-    typer.echo("evaluate: not implemented yet", err=True)
-    raise typer.Exit(2)
+    import json
+
+    from kg.evaluate import check_floor, format_report
+    from kg.evaluate import evaluate as run_evaluation
+
+    try:
+        report = run_evaluation(gold, inputs or None, graphs)
+        failures = check_floor(report, floor) if floor else []
+    except KgError as e:
+        _fail(e)
+    for w in report.warnings:
+        _warn(w)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(format_report(report, verbose=verbose))
+    for f in failures:
+        typer.echo(f"below floor: {f}", err=True)
+    if failures:
+        raise typer.Exit(1)
 
 
 @app.command()

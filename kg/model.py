@@ -48,7 +48,9 @@ class Mention:
     label: str  # the plain name as the article gives it
     concept: str | None = None  # concept id from a vocabulary (e.g. "data/telephone-number")
     sentence: int = -1  # index of the sentence in the article
-    head: int = -1  # character offset of the syntactic head
+    head: int = -1  # token index of the syntactic head in the parsed article
+    roles: tuple[str, ...] = ()  # roles the words themselves imply ("hackers" -> Hacker)
+    alt_labels: tuple[str, ...] = ()  # other names given in the same phrase
 
 
 @dataclass(frozen=True)

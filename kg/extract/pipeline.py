@@ -1,9 +1,44 @@
-"""The extractor: runs the stages over one Article and returns an Extraction."""
+"""The extractor: runs the stages over one Article and returns an Extraction.
+
+mentions -> role facts (verb frames) -> entities (merged mentions) -> events with figures.
+"""
 
 from __future__ import annotations
 
-from kg.model import Article, Extraction
+from collections.abc import Iterable, Iterator
+
+from spacy.tokens import Doc, Token
+
+from kg.extract import mentions as M
+from kg.extract.entities import EntityTable
+from kg.extract.frames import ORG_NOUNS, RoleFact, role_facts
+from kg.extract.nlp import concept_matcher, load_nlp
+from kg.model import Article, Count, Event, Extraction, Mention, Money, Span, TimeExpr
 from kg.settings import DEFAULT, Settings
+from kg.vocab import lexicon, schemes
+
+# Role facts -> the contract classes the actor takes on.
+ROLE_CLASSES = {
+    "LeakSource": ("LeakSource",),
+    "Hacker": ("LeakSource", "Hacker"),
+    "Insider": ("LeakSource", "Insider"),
+    "Accomplice": ("LeakSource", "Accomplice"),
+    "Seller": ("Seller",),
+    "Buyer": ("Buyer",),
+    "Victim": ("Victim",),
+    "Fraudster": ("Fraudster",),
+    "DataHolder": ("DataHolder",),
+}
+# Event participant property per role.
+ROLE_PROPERTY = {
+    "LeakSource": "leakSource", "Hacker": "leakSource", "Insider": "leakSource",
+    "Accomplice": "leakSource", "Seller": "seller", "Buyer": "buyer", "Victim": "victim",
+    "Fraudster": "fraudster", "DataHolder": "dataHolder", "Agency": "agency", "Target": "target",
+}
+KIND_PROPERTY = {"data": "dataCategory", "method": "leakMethod", "channel": "channel",
+                 "fraud": "fraudScheme", "place": "location", "law": "law"}
+SUSPECT_CONTEXT = {"suspect", "among", "include", "arrest", "capture", "detain", "seize", "nab",
+                   "criminal", "them"}
 
 
 class Extractor:
@@ -11,6 +46,315 @@ class Extractor:
 
     def __init__(self, settings: Settings = DEFAULT) -> None:
         self.settings = settings
+        self.nlp = load_nlp(settings.spacy_model)
+        self.matcher = concept_matcher(settings.spacy_model)
+        self.synonyms = {syn.lower(): c.key for s in schemes() for c in s.concepts
+                         for syn in (c.label, *c.synonyms)}
 
     def extract(self, article: Article) -> Extraction:
-        return Extraction(article=article)
+        text = article.text[: self.settings.max_article_chars]
+        return self._from_doc(article, self.nlp(text))
+
+    def extract_many(self, articles: Iterable[Article]) -> Iterator[Extraction]:
+        """Extract a stream of articles with spaCy's batching (the fast path for corpora)."""
+        limit = self.settings.max_article_chars
+        pairs = ((a.text[:limit], a) for a in articles)
+        for doc, art in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.settings.batch_size):
+            yield self._from_doc(art, doc)
+
+    # -- stages ---------------------------------------------------------------------------
+    def _from_doc(self, article: Article, doc: Doc) -> Extraction:
+        sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
+        mentions = self._mentions(doc, sent_of)
+        facts = role_facts(doc, mentions)
+        table = EntityTable(article.id)
+        table.add_all(mentions)
+        facts += _employment_facts(doc, mentions, table)
+        facts += _method_owner_facts(doc, mentions)
+        facts += _arrested_sellers(doc, mentions, facts)
+        keep: set[str] = set()
+        for f in facts:
+            key = table.of(f.mention)
+            if key is None:
+                continue
+            for cls in ROLE_CLASSES.get(f.role, ()):
+                table.add_role(key, cls)
+            keep.add(key)
+        for m in mentions:
+            key = table.of(m)
+            if key is None:
+                continue
+            if m.kind in {"data", "method", "channel", "fraud", "agency", "place", "law", "person",
+                          "website"} or m.roles:
+                keep.add(key)
+            if m.roles:
+                for r in m.roles:
+                    table.add_role(key, r)
+        events = _events(doc, article, mentions, facts, table)
+        for ev in events:
+            keep.update(k for _, k in ev.participants)
+        return Extraction(article=article, entities=table.entities(keep), events=tuple(events))
+
+    def _mentions(self, doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
+        concepts = M.concept_mentions(doc, self.matcher, sent_of)
+        concepts += _coordinated_data(doc, sent_of, self.synonyms, concepts)
+        taken = {t.i for m in concepts for t in _tokens(doc, m)}
+        concepts += M.ad_hoc_data_mentions(doc, sent_of, taken)
+        actors = M.actor_mentions(doc, sent_of)
+        persons = {m.label for m in actors if m.kind == "person"}
+        orgs = M.org_mentions(doc, sent_of, persons)
+        org_tokens = {t.i for m in orgs for t in _tokens(doc, m)}
+        concept_tokens = {t.i for m in concepts if m.kind in {"sector"} for t in _tokens(doc, m)}
+        actors = [a for a in actors if a.kind == "person" or a.head not in org_tokens]
+        generic = _generic_org_mentions(doc, sent_of, org_tokens | concept_tokens)
+        # A person name that NER also called an organisation is a person.
+        orgs = [o for o in orgs if not (o.kind == "org" and o.label in persons)]
+        return concepts + actors + orgs + generic
+
+
+def _tokens(doc: Doc, m: Mention) -> list[Token]:
+    sp = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+    return list(sp) if sp is not None else []
+
+
+def _coordinated_data(doc: Doc, sent_of: dict[int, int], synonyms: dict[str, str],
+                      found: list[Mention]) -> list[Mention]:
+    """'transport, medical and banking information' is three categories."""
+    out = []
+    have = {(m.span.start, m.span.end) for m in found}
+    for tok in doc:
+        if tok.lower_ not in M.DATA_HEADS:
+            continue
+        mods = [c for c in tok.lefts if c.dep_ in {"amod", "compound", "nmod"}]
+        words = []
+        for mod in mods:
+            words.append(mod)
+            words.extend(c for c in mod.subtree if c.dep_ == "conj")
+        for w in words:
+            key = synonyms.get(f"{w.lower_} {tok.lower_}")
+            if key and key.startswith("data/") and (w.idx, w.idx + len(w)) not in have:
+                out.append(Mention(span=Span(w.idx, w.idx + len(w), w.text), kind="data",
+                                   label=f"{w.text} {tok.text}", concept=key,
+                                   sentence=sent_of[w.i], head=w.i))
+    return out
+
+
+def _generic_org_mentions(doc: Doc, sent_of: dict[int, int], taken: set[int]) -> list[Mention]:
+    """'a shopping platform', 'the company': organisations named only by what they are."""
+    out = []
+    for tok in doc:
+        if tok.lower_ not in ORG_NOUNS or tok.i in taken or tok.pos_ != "NOUN":
+            continue
+        if tok.dep_ == "compound":
+            continue
+        start, end = M._np_bounds(tok)
+        words = [t for t in doc[start:end] if t.dep_ not in {"det", "poss", "nummod"}]
+        if not words:
+            continue
+        label = M.clean_label(" ".join(t.text for t in words))
+        out.append(Mention(span=Span(doc[start].idx, tok.idx + len(tok), doc[start:end].text),
+                           kind="org", label=label, sentence=sent_of[tok.i], head=tok.i))
+    return out
+
+
+def _employment_facts(doc: Doc, mentions: list[Mention], table: EntityTable) -> list[RoleFact]:
+    """Staff of an organisation or sector who are suspects are insiders; their employer held
+    the data ('staff in banking', 'the former director of operations for X')."""
+    from kg.extract.frames import MentionIndex, resolve
+
+    staff_words = set(lexicon()["actor_nouns"]["staff"]) | {"insider", "insiders"}
+    idx = MentionIndex(doc, mentions)
+    facts: list[RoleFact] = []
+    sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
+    for tok in doc:
+        if tok.lower_ not in staff_words or tok.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        employers: list[Mention] = []
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"in", "at", "from", "of", "for", "with"}:
+                for p in prep.children:
+                    if p.dep_ == "pobj":
+                        employers += resolve(idx, p, {"org", "website", "sector"})
+                        for c in p.subtree:
+                            employers += [m for m in resolve(idx, c, {"sector", "website"}) if m not in employers]
+        if not employers:
+            continue
+        lemmas = {t.lemma_.lower() for t in tok.sent}
+        who = resolve(idx, tok.head, {"person"}) if tok.dep_ == "appos" else []
+        who = who or resolve(idx, tok, {"person", "people"})
+        if not who:
+            continue
+        suspect = bool(lemmas & SUSPECT_CONTEXT) or any(
+            r in table.roles_of(table.of(w) or "") for w in who for r in ("LeakSource", "Seller"))
+        if not suspect:
+            continue
+        for w in who:
+            facts.append(RoleFact(w, "Insider", "leak", tok.i, sent_of[tok.i]))
+        for e in employers:
+            facts.append(RoleFact(e, "DataHolder", "leak", tok.i, sent_of[tok.i]))
+    return facts
+
+
+def _method_owner_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
+    """Whose weakness let the data out: 'operators' vulnerabilities', 'websites have holes'."""
+    from kg.extract.frames import MentionIndex, resolve
+
+    idx = MentionIndex(doc, mentions)
+    facts = []
+    for m in mentions:
+        if m.kind != "method" or m.concept not in {"method/website-vulnerability", "method/unsecured-database"}:
+            continue
+        head = doc[m.head]
+        owners: list[Mention] = []
+        for c in head.children:
+            if c.dep_ == "poss":
+                owners += resolve(idx, c, {"org", "website", "sector"})
+        if head.dep_ == "dobj" and head.head.lemma_ in {"have", "contain", "expose"}:
+            for s in head.head.children:
+                if s.dep_ == "nsubj":
+                    owners += resolve(idx, s, {"org", "website", "sector"})
+        for o in owners:
+            facts.append(RoleFact(o, "DataHolder", "leak", m.head, m.sentence))
+    return facts
+
+
+def _arrested_sellers(doc: Doc, mentions: list[Mention], facts: list[RoleFact]) -> list[RoleFact]:
+    """A paragraph that reports a sale with no named seller, then names the people arrested
+    for it: those people are the (alleged) sellers."""
+    paragraphs = _paragraph_of(doc)
+    vague = {"someone", "suspects", "suspect", "people", "person", "individuals"}
+    sale_paras = set()
+    named_sellers = set()
+    for f in facts:
+        if f.role == "Seller":
+            if f.mention.kind == "person":
+                named_sellers.add(paragraphs.get(f.mention.span.start))
+            elif f.mention.label.lower().split()[-1] in vague:
+                sale_paras.add(paragraphs.get(f.mention.span.start))
+    out = []
+    for f in facts:
+        if f.role == "Target" and f.mention.kind == "person":
+            para = paragraphs.get(f.mention.span.start)
+            if para in sale_paras and para not in named_sellers:
+                out.append(RoleFact(f.mention, "Seller", "sale", f.trigger, f.sentence, "arrested"))
+    return out
+
+
+def _paragraph_of(doc: Doc) -> dict[int, int]:
+    """Character offset of each token -> paragraph number (blank-line or newline separated)."""
+    out = {}
+    para = 0
+    for t in doc:
+        if "\n" in t.text_with_ws or t.is_space and "\n" in t.text:
+            out[t.idx] = para
+            para += 1
+            continue
+        out[t.idx] = para
+    return out
+
+
+def _sentence_span(doc: Doc, sent_index: int, sents: list) -> Span:
+    s = sents[sent_index]
+    text = s.text.strip()
+    start = s.start_char + (len(s.text) - len(s.text.lstrip()))
+    return Span(start, start + len(text), text)
+
+
+def _events(doc: Doc, article: Article, mentions: list[Mention], facts: list[RoleFact],
+            table: EntityTable) -> list[Event]:
+    """One event per act (verb), carrying its participants and the figures of its sentence."""
+    try:
+        from kg.extract.figures import find_figures
+    except ImportError:  # the figures stage is optional while it is being written
+        def find_figures(text, offset=0, anchor=None):
+            return []
+
+    sents = list(doc.sents)
+    by_trigger: dict[tuple[int, str], list[RoleFact]] = {}
+    for f in facts:
+        by_trigger.setdefault((f.trigger, f.frame), []).append(f)
+    per_sentence: dict[int, list[tuple[int, str]]] = {}
+    for (trig, frame), fs in sorted(by_trigger.items()):
+        per_sentence.setdefault(fs[0].sentence, []).append((trig, frame))
+    concept_by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        if m.kind in KIND_PROPERTY:
+            concept_by_sentence.setdefault(m.sentence, []).append(m)
+    events: list[Event] = []
+    for si, sent in enumerate(sents):
+        evidence = _sentence_span(doc, si, sents)
+        found = find_figures(sent.text, offset=sent.start_char, anchor=article.published)
+        records = tuple(x for x in found if isinstance(x, Count) and x.unit == "records")
+        people = tuple(x for x in found if isinstance(x, Count) and x.unit in {"people", "cases"})
+        money = tuple(x for x in found if isinstance(x, Money))
+        times = [x for x in found if isinstance(x, TimeExpr)]
+        context = []
+        for m in concept_by_sentence.get(si, []):
+            key = table.of(m)
+            if key:
+                context.append((KIND_PROPERTY[m.kind], key))
+        triggers = per_sentence.get(si, [])
+        if not triggers and not (records or money):
+            continue
+        if not triggers:
+            kind = "case" if people or money else "batch"
+            events.append(Event(kind=kind, evidence=evidence, participants=tuple(dict.fromkeys(context)),
+                                records=records, people=people, money=money,
+                                time=times[0] if times else None))
+            continue
+        main = _main_trigger(triggers, bool(money), bool(records))
+        for trig, frame in triggers:
+            fs = by_trigger[(trig, frame)]
+            parts = []
+            for f in fs:
+                key = table.of(f.mention)
+                if key:
+                    parts.append((ROLE_PROPERTY.get(f.role, "participant"), key))
+            is_main = (trig, frame) == main
+            status = _strongest(f.status for f in fs)
+            kind = "enforcement" if frame == "enforcement" else frame
+            ev_span = Span(evidence.start, evidence.end, evidence.text)
+            events.append(Event(
+                kind=kind, evidence=ev_span,
+                participants=tuple(dict.fromkeys(parts + context)),
+                records=records if is_main else (),
+                people=people if (is_main or frame == "enforcement") else (),
+                money=money if is_main else (),
+                time=times[0] if times else None,
+                status=status, action=next((f.action for f in fs if f.action), None),
+            ))
+    return _dedupe_events(events)
+
+
+def _main_trigger(triggers: list[tuple[int, str]], money: bool, records: bool) -> tuple[int, str]:
+    order = ["sale", "purchase", "leak", "fraud", "enforcement"] if money else \
+        ["leak", "sale", "purchase", "enforcement", "fraud"]
+    return min(triggers, key=lambda t: (order.index(t[1]) if t[1] in order else 9, t[0]))
+
+
+def _strongest(statuses: Iterable[str]) -> str:
+    rank = ["reported", "alleged", "suspected", "detained", "arrested", "charged", "convicted",
+            "acquitted"]
+    best = "reported"
+    for s in statuses:
+        if s in rank and rank.index(s) > rank.index(best):
+            best = s
+    return best
+
+
+def _dedupe_events(events: list[Event]) -> list[Event]:
+    """Two acts of one kind in one sentence become one event (their parties merged)."""
+    merged: dict[tuple[str, int], Event] = {}
+    for ev in events:
+        k = (ev.kind, ev.evidence.start)
+        if k in merged:
+            old = merged[k]
+            merged[k] = Event(
+                kind=old.kind, evidence=old.evidence,
+                participants=tuple(dict.fromkeys(old.participants + ev.participants)),
+                records=old.records or ev.records, people=old.people or ev.people,
+                money=old.money or ev.money, time=old.time or ev.time,
+                status=_strongest([old.status, ev.status]), action=old.action or ev.action)
+        else:
+            merged[k] = ev
+    return list(merged.values())

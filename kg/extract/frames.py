@@ -1,0 +1,415 @@
+"""Verb frames -> role facts: who stole, sold, bought, defrauded or arrested whom.
+
+Reads the dependency parse: subjects (with passives' "by" agents), objects, and the
+prepositions that carry a trade's other parties (to, from, via, for). Gerunds under
+"for / on suspicion of" take the object of the verb above as their subject.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from kg.model import Mention
+from kg.vocab import lexicon
+
+MONEY_WORDS = {"money", "cash", "funds", "savings", "tuition", "yuan", "dollars", "payment",
+               "payments", "fee", "fees", "deposit", "deposits", "profit", "profits"}
+DATA_WORDS = {"information", "data", "details", "records", "record", "database", "databases",
+              "password", "passwords", "info", "it", "them", "pieces", "items", "numbers",
+              "addresses", "names", "accounts", "files", "entries"}
+ORG_NOUNS = {"company", "companies", "platform", "platforms", "website", "websites", "firm", "firms",
+             "bank", "banks", "hospital", "hospitals", "operator", "operators", "provider",
+             "providers", "store", "stores", "portal", "portals", "app", "apps", "retailer",
+             "retailers", "agency", "agencies", "school", "schools", "insurer", "carrier",
+             "site", "sites", "business", "businesses", "department", "departments"}
+HYPOTHETICAL = {"could", "might", "may", "would", "should", "can", "will", "must"}
+NEGATIONS = {"not", "never", "n't", "no"}
+SUSPICION_PREPS = {"for", "of", "over"}
+VAGUE_ACTORS = {"someone", "anyone", "criminals", "people", "individuals", "others", "person",
+                "somebody", "anybody", "criminal", "individual", "organization", "organisation",
+                "any organization", "any organisation", "any individual", "users", "user"}
+
+
+@dataclass(frozen=True)
+class RoleFact:
+    """One actor (a mention) in one role of one act, with the trigger and the sentence."""
+
+    mention: Mention
+    role: str  # LeakSource, Seller, Buyer, Victim, Fraudster, DataHolder, Accomplice, Agency, Target
+    frame: str  # leak, sale, purchase, fraud, enforcement
+    trigger: int  # token index of the verb
+    sentence: int
+    status: str = "reported"
+    action: str | None = None
+
+
+class MentionIndex:
+    """Find the mention a token belongs to, and resolve pronouns to earlier mentions."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention]):
+        self.doc = doc
+        self.by_token: dict[int, list[Mention]] = {}
+        for m in mentions:
+            sp = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+            if sp is None:
+                continue
+            for t in sp:
+                self.by_token.setdefault(t.i, []).append(m)
+        self.actors = sorted((m for m in mentions if m.kind in ACTOR_KINDS), key=lambda m: m.span.start)
+        self.speakers = _speakers(doc, self.actors)
+
+    def at(self, tok: Token, kinds: set[str]) -> Mention | None:
+        cands = [m for m in self.by_token.get(tok.i, []) if m.kind in kinds]
+        if not cands:
+            return None
+        return min(cands, key=lambda m: (m.head != tok.i, -(m.span.end - m.span.start)))
+
+    def previous_actor(self, before: int) -> Mention | None:
+        """The last plural actor a 'they' can stand for: a group or people with a role noun."""
+        best = None
+        for m in self.actors:
+            if m.span.start >= before:
+                break
+            if m.kind == "group" or (m.kind == "people" and m.concept == "plural" and (m.roles or
+                                                                                      m.label.lower().endswith(("suspects", "people", "members", "buyers", "sellers")))):
+                best = m
+        return best
+
+    def previous(self, before: int, want_plural: bool | None, kinds: set[str]) -> Mention | None:
+        best = None
+        for m in self.actors:
+            if m.span.start >= before:
+                break
+            if m.kind not in kinds:
+                continue
+            plural = m.concept == "plural"
+            if want_plural is None or plural == want_plural:
+                best = m
+        return best
+
+
+ACTOR_KINDS = {"person", "people", "group", "org", "agency", "website", "sector"}
+PERSONLIKE = {"person", "people", "group"}
+
+
+def _speakers(doc: Doc, actors: list[Mention]) -> dict[int, Mention]:
+    """Sentence-start offset -> who speaks there: 'X said', 'X is quoted as saying'."""
+    out: dict[int, Mention] = {}
+    for sent in doc.sents:
+        for t in sent:
+            if t.lemma_ in {"say", "tell", "quote", "confess", "admit", "claim"}:
+                for c in t.subtree:
+                    if c.dep_ in {"nsubj", "nsubjpass"}:
+                        for m in actors:
+                            if m.kind in {"person", "people"} and m.span.start <= c.idx < m.span.end + 1 \
+                                    or m.head == c.i:
+                                out[sent.start_char] = m
+    return out
+
+
+def _sentence_speaker(idx: MentionIndex, tok: Token) -> Mention | None:
+    """'I' in a quote is the speaker of this sentence, the next or the previous one."""
+    sents = list(idx.doc.sents)
+    here = tok.sent
+    pos = next(i for i, s in enumerate(sents) if s.start == here.start)
+    for j in (pos, pos + 1, pos - 1, pos + 2):
+        if 0 <= j < len(sents) and sents[j].start_char in idx.speakers:
+            return idx.speakers[sents[j].start_char]
+    return None
+
+
+def resolve(idx: MentionIndex, tok: Token, kinds: set[str] = ACTOR_KINDS) -> list[Mention]:
+    """The mentions an argument token stands for (conjuncts included)."""
+    out: list[Mention] = []
+    for t in [tok, *_conjuncts(tok)]:
+        m = _resolve_one(idx, t, kinds)
+        if m is not None and m not in out:
+            out.append(m)
+    return out
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    return [c for c in tok.children if c.dep_ == "conj"] + [
+        cc for c in tok.children if c.dep_ == "conj" for cc in c.children if cc.dep_ == "conj"]
+
+
+def _resolve_one(idx: MentionIndex, tok: Token, kinds: set[str]) -> Mention | None:
+    low = tok.lower_
+    # a named person inside the phrase wins: "a manager ..., who was identified as Liu"
+    named = _named_in_subtree(idx, tok)
+    if named is not None and named.kind in kinds:
+        return named
+    m = idx.at(tok, kinds)
+    if m is not None:
+        return m
+    if low in {"he", "she", "him", "her"}:
+        return idx.previous(tok.idx, None, {"person"})
+    if low in {"i", "me"}:
+        return _sentence_speaker(idx, tok)
+    if low in {"we", "they", "them"}:
+        return idx.previous_actor(tok.idx)
+    if low in {"who", "that", "which"} and tok.head.dep_ in {"relcl", "acl"}:
+        return _resolve_one(idx, tok.head.head, kinds)
+    if low in {"some", "many", "most", "one", "all", "several", "part", "none", "few"}:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return _resolve_one(idx, p, kinds)
+    return None
+
+
+def _named_in_subtree(idx: MentionIndex, tok: Token) -> Mention | None:
+    """An appositive or 'identified as X' clause that names the person a phrase describes."""
+    if tok.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    for c in tok.subtree:
+        if c.i == tok.i:
+            continue
+        if c.dep_ in {"appos", "pobj", "attr", "oprd", "npadvmod", "acl", "relcl", "dobj"} or c.head.dep_ in {"appos", "relcl", "acl"}:
+            m = idx.at(c, {"person"})
+            if m is not None and _path_ok(c, tok):
+                return m
+    return None
+
+
+def _path_ok(c: Token, top: Token) -> bool:
+    """The naming clause hangs off the phrase itself, not off a deeper verb's object."""
+    hops = 0
+    t = c
+    while t.i != top.i and hops < 6:
+        if t.dep_ in {"prep"} and t.lower_ not in {"as", "named", "surnamed"}:
+            return False
+        t = t.head
+        hops += 1
+    return t.i == top.i
+
+
+def _subject(verb: Token) -> tuple[Token | None, bool]:
+    """(subject token, passive?) of a verb, inheriting through conjunction and clauses."""
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p, passive
+    for c in verb.children:
+        if c.dep_ == "nsubj":
+            return c, passive
+    if passive:
+        return None, passive
+    head = verb.head
+    if verb.dep_ == "conj" and head.pos_ in {"VERB", "AUX"}:
+        return _subject(head)[0], passive
+    if verb.dep_ == "xcomp":
+        obj = next((c for c in head.children if c.dep_ == "dobj"), None)
+        if obj is not None:
+            return obj, passive
+        return _subject(head)[0], passive
+    if verb.dep_ in {"advcl", "pcomp"} and head.pos_ in {"VERB", "AUX"}:
+        return _subject(head)[0], passive
+    if verb.dep_ == "pcomp" and head.dep_ == "prep":
+        gov = head.head
+        if gov.pos_ == "NOUN" and gov.lower_ == "suspicion":  # "on suspicion of buying"
+            gov = gov.head.head if gov.head.dep_ == "pobj" else gov.head
+        if gov.pos_ in {"VERB", "AUX"}:
+            obj = next((c for c in gov.children if c.dep_ in {"dobj", "nsubjpass"}), None)
+            if obj is not None and gov.lemma_ in lexicon()["enforcement_actions"]:
+                return obj, passive
+            return _subject(gov)[0], passive
+        if gov.pos_ in {"NOUN", "PROPN"}:
+            return gov, passive
+    if verb.dep_ in {"acl", "relcl"} and verb.tag_ in {"VBG"}:
+        return head, passive
+    if verb.dep_ == "relcl":
+        return head, passive
+    return None, passive
+
+
+def _objects(verb: Token) -> list[Token]:
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
+    objs = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
+    if passive:
+        objs += [c for c in verb.children if c.dep_ == "nsubjpass"]
+    if not objs and verb.dep_ in {"acl"} and verb.tag_ == "VBN":
+        objs.append(verb.head)  # "the data obtained from ..."
+    if not objs and verb.dep_ == "relcl":
+        objs.append(verb.head)
+    return objs
+
+
+def _prep_objects(verb: Token, preps: set[str]) -> list[Token]:
+    out = []
+    for c in verb.children:
+        if c.dep_ in {"prep", "dative"} and c.lower_ in preps:
+            out.extend(p for p in c.children if p.dep_ == "pobj")
+    return out
+
+
+def _is_data(tok: Token, idx: MentionIndex) -> bool:
+    if tok.lower_ in DATA_WORDS or tok.lemma_.lower() in DATA_WORDS:
+        return True
+    if any(m.kind == "data" for m in idx.by_token.get(tok.i, [])):
+        return True
+    return any(t.lower_ in {"information", "data", "details", "records"} for t in tok.subtree)
+
+
+def _blocked(verb: Token) -> bool:
+    """Negated or hypothetical acts give no fact."""
+    for c in verb.children:
+        if c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in HYPOTHETICAL):
+            return True
+        if c.dep_ == "mark" and c.lower_ in {"if", "whether", "unless"}:
+            return True
+        if c.dep_ in {"nsubj", "nsubjpass", "dobj"} and any(d.lower_ == "no" for d in c.children):
+            return True
+    if verb.dep_ in {"conj", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"} and verb.head.i != verb.i:
+        head = verb.head
+        return any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in HYPOTHETICAL) for c in head.children)
+    return False
+
+
+def _status(verb: Token) -> str:
+    """What the report says of the act: alleged when hedged, otherwise reported."""
+    cues = set(lexicon()["allegation_cues"])
+    window = [verb, *verb.children, verb.head, *[c for c in verb.head.children]]
+    if any(t.lower_ in cues for t in window):
+        return "alleged"
+    for anc in verb.ancestors:
+        if anc.lower_ in {"suspicion", "suspected", "accused", "allegedly"}:
+            return "alleged"
+    return "reported"
+
+
+def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
+    """Every role the parse supports, verb by verb."""
+    lex = lexicon()
+    frames = {k: set(v) for k, v in lex["frames"].items()}
+    enforcement = lex["enforcement_actions"]
+    idx = MentionIndex(doc, mentions)
+    sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
+    facts: list[RoleFact] = []
+
+    def add(ms: list[Mention], role: str, frame: str, verb: Token, status: str, action: str | None = None,
+            kinds: set[str] | None = None) -> None:
+        for m in ms:
+            if kinds is not None and m.kind not in kinds:
+                continue
+            if role != "Target" and m.label.lower() in VAGUE_ACTORS:
+                continue  # "someone sold data": nobody the graph can name
+            facts.append(RoleFact(m, role, frame, verb.i, sent_of[verb.i], status, action))
+
+    for verb in doc:
+        if verb.pos_ not in {"VERB", "AUX"} and verb.tag_ not in {"VBG", "VBN"}:
+            continue
+        lemma = verb.lemma_.lower()
+        if _blocked(verb):
+            continue
+        status = _status(verb)
+        subj_tok, _passive = _subject(verb)
+        subj = resolve(idx, subj_tok) if subj_tok is not None else []
+        objs = _objects(verb)
+        data_obj = any(_is_data(o, idx) for o in objs)
+        obj_ments = [m for o in objs for m in resolve(idx, o)]
+        agencies = [m for m in subj if m.kind == "agency"]
+        actors = [m for m in subj if m.kind in PERSONLIKE]
+
+        if lemma in frames["leak"] and (data_obj or lemma in {"steal", "hack", "leak", "breach"}):
+            add(actors, "LeakSource", "leak", verb, status)
+            if lemma == "hack":
+                add(actors, "Hacker", "leak", verb, status)
+                add([m for m in obj_ments if m.kind in {"org", "website", "sector"}], "DataHolder", "leak",
+                    verb, status)
+                add([m for m in obj_ments if m.kind in {"people", "person"}], "Victim", "leak", verb, status)
+            for h in _prep_objects(verb, {"from", "at", "of"}):
+                add(resolve(idx, h, {"org", "website", "sector"}), "DataHolder", "leak", verb, status)
+            for o in objs:
+                add(_holders_of_data(idx, o), "DataHolder", "leak", verb, status)
+            for h in _prep_objects(verb, {"with"}):
+                if h.lower_ == "help":
+                    for p in h.subtree:
+                        if p.dep_ == "pobj" and p.i != h.i:
+                            add(resolve(idx, p, PERSONLIKE), "Accomplice", "leak", verb, status)
+        if lemma in frames["sale"] and (data_obj or lemma in {"sell", "resell", "peddle", "trade"}):
+            if data_obj or lemma in {"resell", "peddle"} or not objs:
+                add(actors, "Seller", "sale", verb, status)
+                for r in _prep_objects(verb, {"to"}) + [c for c in verb.children if c.dep_ == "dative"]:
+                    add(resolve(idx, r, PERSONLIKE | {"org"}), "Buyer", "sale", verb, status)
+            elif lemma == "sell":
+                # goods sold to people the text treats as harmed: "sold fake wine to old customers"
+                for r in _prep_objects(verb, {"to"}):
+                    add(resolve(idx, r, {"people"}), "Victim", "fraud", verb, status)
+        if lemma in frames["purchase"] and (data_obj or lemma in {"buy", "purchase"}):
+            if lemma == "pay" and not any(_is_data(p, idx) for p in _prep_objects(verb, {"for"})):
+                pass
+            elif lemma in {"buy", "purchase"} and objs and not data_obj:
+                pass  # buying goods, not data
+            else:
+                add(actors, "Buyer", "purchase", verb, status)
+                for s in _prep_objects(verb, {"from"}):
+                    add(resolve(idx, s, PERSONLIKE), "Seller", "purchase", verb, status)
+        if lemma in frames["fraud"] and lemma not in {"sell"}:
+            money_obj = any(o.lower_ in MONEY_WORDS for o in objs)
+            if lemma == "lose" and money_obj:
+                add(actors, "Victim", "fraud", verb, status)
+                for f in _prep_objects(verb, {"to"}):
+                    add(resolve(idx, f, PERSONLIKE), "Fraudster", "fraud", verb, status)
+            elif lemma not in {"lose", "call", "recommend", "target", "pose", "disguise", "guise",
+                               "impersonate"}:
+                add([m for m in obj_ments if m.kind in {"people", "person"}], "Victim", "fraud", verb, status)
+                add(actors, "Fraudster", "fraud", verb, status)
+            elif lemma in {"call", "recommend", "target"} and _fraud_context(verb.sent, idx):
+                add([m for m in obj_ments if m.kind in {"people", "person"}], "Victim", "fraud", verb, status)
+        if lemma in {"obtain", "get", "extort", "take", "demand", "collect"}:
+            if any(o.lower_ in MONEY_WORDS for o in objs):
+                for v in _prep_objects(verb, {"from"}):
+                    add(resolve(idx, v, {"people", "person"}), "Victim", "fraud", verb, status)
+        if lemma in enforcement:
+            act = enforcement[lemma]
+            if agencies or (subj_tok is None and _passive):
+                add(agencies, "Agency", "enforcement", verb, act["status"], act["action"])
+                add([m for m in obj_ments if m.kind in PERSONLIKE], "Target", "enforcement", verb,
+                    act["status"], act["action"])
+    facts += _accomplices(doc, idx, facts, sent_of)
+    return facts
+
+
+def _accomplices(doc: Doc, idx: MentionIndex, facts: list[RoleFact], sent_of: dict[int, int]) -> list[RoleFact]:
+    """'with the help of a technician named X' in a sentence that reports a leak."""
+    leak_sents = {f.sentence: f for f in facts if f.frame == "leak"}
+    out = []
+    for tok in doc:
+        if tok.lower_ != "help" or sent_of[tok.i] not in leak_sents:
+            continue
+        if not (tok.dep_ == "pobj" and tok.head.lower_ == "with") and not (
+                tok.lower_ == "helped" and any(c.dep_ == "agent" for c in tok.children)):
+            continue
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        f = leak_sents[sent_of[tok.i]]
+                        out += [RoleFact(m, "Accomplice", "leak", f.trigger, f.sentence, f.status)
+                                for m in resolve(idx, p, PERSONLIKE)]
+    return out
+
+
+def _holders_of_data(idx: MentionIndex, obj: Token) -> list[Mention]:
+    """'the company's database', 'information linked to portals such as a.com and b.com'."""
+    out: list[Mention] = []
+    for t in obj.subtree:
+        if t.dep_ == "poss":
+            out.extend(resolve(idx, t, {"org", "website", "sector"}))
+        if t.dep_ == "pobj" and t.head.lower_ in {"to", "from", "of", "at", "on"} and t.head.head.i != obj.i - 100:
+            ms = resolve(idx, t, {"org", "website", "sector"})
+            out.extend(ms)
+            for c in t.subtree:
+                if c.i != t.i:
+                    out.extend(m for m in resolve(idx, c, {"website", "org"}) if m not in out)
+    return out
+
+
+def _fraud_context(sent, idx: MentionIndex) -> bool:
+    return any(m.kind == "fraud" for t in sent for m in idx.by_token.get(t.i, []))

@@ -1,0 +1,386 @@
+"""Parsed article -> mentions: vocabulary concepts, named actors, described groups, agencies,
+places and laws. Each mention keeps its span and the token index of its head."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from kg.model import Mention, Span
+from kg.vocab import lexicon
+
+# Words that only name a method when the sentence talks about getting data out.
+WEAK_METHOD_TERMS = {"vulnerability", "vulnerabilities", "loophole", "loopholes", "flaw", "flaws",
+                     "virus", "insider", "insiders", "hacker", "hackers", "hack", "hacked",
+                     "hacking", "breaking into", "broke into", "intrusion", "security hole",
+                     "security holes", "malicious program", "crawler", "crawlers", "crawling"}
+LEAK_CONTEXT_LEMMAS = {"steal", "leak", "hack", "breach", "obtain", "collect", "access", "gain",
+                       "harvest", "exploit", "sell", "trade", "cause", "source", "theft", "leakage",
+                       "break", "infiltrate", "take", "insider", "hacker", "intrude", "circulate",
+                       "buy", "purchase", "compromise", "expose", "lift", "siphon"}
+# Adjectives that make "information" something other than personal data.
+NOT_DATA_MODIFIERS = {"illegitimate", "fraudulent", "false", "fake", "harmful", "inside", "online",
+                      "relevant", "latest", "more", "such", "this", "that", "other", "new", "public",
+                      "useful", "accurate", "detailed", "sensitive", "important", "related",
+                      "cyber", "network", "security", "protection", "misleading", "junk",
+                      "illegal", "obscene", "some", "much", "little", "the", "any", "all",
+                      "stolen", "leaked", "purchased", "valuable", "personal", "private", "big",
+                      "basic", "additional", "various", "same", "his", "her", "their", "its", "our",
+                      "your", "my", "bulk", "massive", "huge", "citizen", "citizens"}
+DATA_HEADS = {"information", "data", "details", "records", "record", "info"}
+PERSON_CUES = re.compile(
+    r"\b(?:surnamed|named|called|identified as|known as|(?:the |a )?suspects?|arrestee|"
+    r"defendant|Mr\.?|Ms\.?|Mrs\.?)\s+((?:[A-Z][a-z]+)(?:\s[A-Z][a-z]+)?)"
+)
+NAME_LIST = re.compile(
+    r"\b([A-Z][a-z]{1,10}),\s+([A-Z][a-z]{1,10})(?:,\s+([A-Z][a-z]{1,10}))*\s+and\s+"
+    r"(?:other\s+)?(?:\w+\s+)?(?:other\s+)?(?:people|others|suspects|persons|men|women|accomplices)\b"
+)
+DOMAIN = re.compile(r"\b[a-z0-9][a-z0-9-]{1,40}\.(?:com|cn|net|org|in|co|io|info|biz)(?:\.[a-z]{2})?\b",
+                    re.I)
+NOT_NAMES = {"The", "A", "An", "He", "She", "They", "It", "This", "That", "Police", "Chinese",
+             "According", "In", "On", "Some", "Most", "Many", "All", "Both"}
+
+
+def _span(doc: Doc, start: int, end: int) -> Span:
+    return Span(start, end, doc.text[start:end])
+
+
+def _tok_span(span: SpacySpan) -> Span:
+    return Span(span.start_char, span.end_char, span.text)
+
+
+def _sent_index(doc: Doc) -> dict[int, int]:
+    """Token index -> sentence index."""
+    out = {}
+    for i, s in enumerate(doc.sents):
+        for t in s:
+            out[t.i] = i
+    return out
+
+
+def clean_label(text: str) -> str:
+    """A phrase as a plain name: no leading article or possessive, single spaces."""
+    t = re.sub(r"\s+", " ", text).strip(" ,.;:\"'“”‘’()[]")
+    t = re.sub(r"^(?:the|a|an|some|these|those|this|that|its|their|his|her|our)\s+", "", t, flags=re.I)
+    t = re.sub(r"[’']s$", "", t)
+    return t.strip()
+
+
+def concept_mentions(doc: Doc, matcher, sent_of: dict[int, int]) -> list[Mention]:
+    """Vocabulary terms (data categories, methods, channels, fraud schemes, sectors)."""
+    from spacy.util import filter_spans
+
+    kinds = {"data": "data", "method": "method", "channel": "channel", "fraud": "fraud",
+             "sector": "sector"}
+    spans = []
+    for match_id, start, end in matcher(doc):
+        key = doc.vocab.strings[match_id]
+        spans.append(SpacySpan(doc, start, end, label=key))
+    out = []
+    for sp in filter_spans(spans):
+        key = sp.label_
+        scheme = key.split("/", 1)[0]
+        text_low = sp.text.lower()
+        sent = sp.sent
+        if scheme == "method" and text_low in WEAK_METHOD_TERMS:
+            lemmas = {t.lemma_.lower() for t in sent}
+            has_owner = any(c.dep_ == "poss" for c in sp.root.children)
+            if not (lemmas & LEAK_CONTEXT_LEMMAS - {text_low}) and not has_owner:
+                continue
+        if scheme == "channel" and key == "channel/internet" and not _trade_context(sp):
+            continue
+        out.append(Mention(span=_tok_span(sp), kind=kinds[scheme], label=clean_label(sp.text),
+                           concept=key, sentence=sent_of[sp.start], head=sp.root.i))
+    return out
+
+
+def _trade_context(sp: SpacySpan) -> bool:
+    """'online' or 'the Internet' names a channel only as the place an act happened."""
+    root = sp.root
+    if root.dep_ == "pobj" and root.head.lower_ in {"via", "through", "over", "on", "across"}:
+        return True
+    if root.lower_ == "online" and root.dep_ in {"advmod", "npadvmod", "prt", "dobj", "pobj", "acomp"}:
+        return root.head.pos_ in {"VERB", "NOUN", "AUX"}
+    if root.dep_ == "pobj" and root.head.lower_ in {"in", "from", "onto", "to"}:
+        return root.head.head.pos_ == "VERB"
+    return False
+
+
+def _np_bounds(tok: Token) -> tuple[int, int]:
+    """The token range of a noun phrase's pre-modifiers and head."""
+    left = tok.i
+    for child in tok.lefts:
+        if child.dep_ in {"det", "amod", "compound", "nummod", "poss", "quantmod", "nmod", "advmod",
+                          "case", "punct"} and child.i < left:
+            left = min(left, child.left_edge.i)
+    return left, tok.i + 1
+
+
+def _np_text(doc: Doc, start: int, end: int) -> str:
+    return doc[start:end].text
+
+
+def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
+    """Named persons (NER and 'a man surnamed X'), and described actors ('a gang', 'hackers')."""
+    lex = lexicon()
+    out: list[Mention] = []
+    seen: set[tuple[int, int]] = set()
+
+    def add(m: Mention) -> None:
+        if (m.span.start, m.span.end) not in seen:
+            seen.add((m.span.start, m.span.end))
+            out.append(m)
+
+    named: dict[str, str] = {}  # surname or name -> "person"
+    for m in PERSON_CUES.finditer(doc.text):
+        name = m.group(1)
+        if name.split()[0] in NOT_NAMES:
+            continue
+        named[name] = "person"
+    for m in NAME_LIST.finditer(doc.text):
+        for g in m.groups():
+            if g and g not in NOT_NAMES or g == "He":
+                named[g] = "person"
+    for ent in doc.ents:
+        if ent.label_ == "PERSON":
+            name = clean_label(ent.text)
+            if name and name.split()[0] not in NOT_NAMES and not name.lower().startswith("trojan"):
+                named[name] = "person"
+    # Every occurrence of a known name is a person mention, whatever NER said of it there.
+    for name in sorted(named, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", doc.text):
+            sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if sp is None:
+                continue
+            if name == "He" and not _is_surname_he(doc, sp):
+                continue
+            add(Mention(span=_span(doc, m.start(), m.end()), kind="person", label=name,
+                        sentence=sent_of[sp.start], head=sp.root.i))
+    occupied = {t for m in out for t in range(m.span.start, m.span.end)}
+    # Described actors: noun phrases whose head is an actor or victim noun.
+    actor_words = {w: role for role, words in lex["actor_nouns"].items() for w in words}
+    victim_words = set(lex["victim_nouns"])
+    for tok in doc:
+        low = tok.lower_
+        if tok.pos_ not in {"NOUN", "PROPN", "PRON"} and low not in {"others", "someone"}:
+            continue
+        two = f"{doc[tok.i - 1].lower_} {low}" if tok.i > 0 else low
+        role = actor_words.get(two) or actor_words.get(low) or actor_words.get(tok.lemma_.lower())
+        if role is None and low not in victim_words and tok.lemma_.lower() not in victim_words:
+            continue
+        if tok.idx in occupied:
+            continue
+        if tok.dep_ == "compound" and tok.head.pos_ in {"NOUN", "PROPN"}:
+            continue  # "gang members": the head decides
+        start, end = _np_bounds(tok)
+        text = _np_text(doc, start, end)
+        label = clean_label(text)
+        if not label:
+            continue
+        roles = _noun_roles(role, doc[start:end], lex)
+        kind = "group" if role == "group" else "people"
+        plural = tok.tag_ in {"NNS", "NNPS"} or kind == "group"
+        alts = _alt_labels(doc, tok, start, end)
+        add(Mention(span=_span(doc, doc[start].idx, tok.idx + len(tok)), kind=kind, label=label,
+                    sentence=sent_of[tok.i], head=tok.i, roles=roles, alt_labels=alts,
+                    concept="plural" if plural else None))
+    return out
+
+
+def _is_surname_he(doc: Doc, sp: SpacySpan) -> bool:
+    """'He' as a surname: inside a list of names, not a sentence-initial pronoun."""
+    i = sp.start
+    prev = doc[i - 1] if i > 0 else None
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    return bool(prev is not None and prev.text == "," and nxt is not None and nxt.lower_ in {"and", ","})
+
+
+def _noun_roles(role: str | None, np: SpacySpan, lex: dict) -> tuple[str, ...]:
+    """Roles a noun phrase's own words imply ('professional hackers' -> Hacker)."""
+    words = {t.lower_ for t in np}
+    if role == "insider":
+        return ("LeakSource", "Insider")
+    if role == "hacker":
+        return ("LeakSource", "Hacker")
+    if role == "leak_source":
+        return ("LeakSource",) if words & set(lex["leak_source_adjectives"]) else ()
+    # "sellers", "buyers", "fraudsters" name roles only when a verb gives them one
+    if role == "group" and words & {"hacker", "hackers", "hacking"}:
+        return ("LeakSource", "Hacker")
+    return ()
+
+
+def _alt_labels(doc: Doc, head: Token, start: int, end: int) -> tuple[str, ...]:
+    """Other names of a described actor: without its number, and with its 'of/from/in' phrase."""
+    alts = []
+    no_num = [t for t in doc[start:end] if t.dep_ not in {"nummod", "quantmod", "det", "poss", "advmod"}
+              and t.pos_ != "NUM"]
+    if no_num:
+        alts.append(clean_label(" ".join(t.text for t in no_num)))
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ in {"of", "from", "in", "at", "with"}:
+            pobj = [c for c in child.children if c.dep_ == "pobj"]
+            if pobj:
+                stop = min(pobj[0].right_edge.i + 1, child.i + 8)
+                alts.append(clean_label(doc[start:stop].text))
+            break
+    return tuple(dict.fromkeys(a for a in alts if a))
+
+
+def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[Mention]:
+    """Organisations, agencies, places and laws from NER, names of agencies and websites."""
+    lex = lexicon()
+    agency_kw = [k.lower() for k in lex["agency_keywords"]]
+    not_agency = [k.lower() for k in lex["not_agency_keywords"]]
+    out: list[Mention] = []
+    for ent in doc.ents:
+        label = clean_label(ent.text)
+        if not label or label in persons:
+            continue
+        low = label.lower()
+        sent = sent_of[ent.start]
+        if ent.label_ in {"GPE", "LOC"}:
+            if re.match(r"(?i)people.s republic$", label):
+                continue  # the first half of "People's Republic of China"
+            out.append(Mention(span=_tok_span(ent), kind="place", label=label, sentence=sent,
+                               head=ent.root.i))
+        elif ent.label_ == "ORG":
+            is_agency = any(k in low for k in agency_kw) and not any(k in low for k in not_agency)
+            out.append(Mention(span=_tok_span(ent), kind="agency" if is_agency else "org",
+                               label=label, sentence=sent, head=ent.root.i))
+        elif ent.label_ == "LAW":
+            out.append(Mention(span=_tok_span(ent), kind="law", label=label, sentence=sent,
+                               head=ent.root.i))
+    # Generic agency words NER misses: "police", "prosecutors", "Shanghai police".
+    taken = {t for m in out for t in range(m.span.start, m.span.end)}
+    for tok in doc:
+        low = tok.lower_
+        if low not in {"police", "prosecutors", "procuratorate", "procuratorates", "prosecutor"}:
+            continue
+        if tok.idx in taken:
+            continue
+        start, end = tok.i, tok.i + 1
+        for child in tok.lefts:
+            if child.dep_ in {"compound", "amod"} and (child.pos_ == "PROPN" or child.ent_type_ in {"GPE", "NORP"}
+                                                       or child.lower_ in {"public", "local", "national"}):
+                start = min(start, child.left_edge.i)
+        sp = doc[start:end]
+        out.append(Mention(span=_tok_span(sp), kind="agency", label=clean_label(sp.text),
+                           sentence=sent_of[tok.i], head=tok.i))
+    # Website names: "shop.com"
+    for m in DOMAIN.finditer(doc.text):
+        sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if sp is None:
+            continue
+        out.append(Mention(span=_span(doc, m.start(), m.end()), kind="website", label=m.group(0),
+                           sentence=sent_of[sp.start], head=sp.root.i))
+    out.extend(_law_mentions(doc, sent_of, {(m.span.start, m.span.end) for m in out if m.kind == "law"}))
+    out.extend(_places_in_agencies(doc, out, sent_of))
+    return out
+
+
+LAW_NAME = re.compile(
+    r"\b((?:(?:Amendment|Amendments|Provisions?|Articles?|Interpretation)\s+(?:\w+\s+){0,2}?(?:to|of)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w’'-]*\s+){0,6}?(?:[Cc]ivil|[Cc]riminal|[A-Z][\w-]*)\s+(?:Law|Code|Act))|"
+    r"(?:(?:[A-Z][\w’'-]*|of|on|the|and|for)\s+){0,10}(?:Law|Act|Code|Regulations?|Ordinance|Directive)"
+    r"(?:\s+of\s+(?:the\s+)?(?:[A-Z][\w’'-]*\s*)+)?|"
+    r"(?:general\s+provisions?|general\s+principles?)\s+of\s+(?:the\s+)?civil\s+law)"
+)
+
+
+def _law_mentions(doc: Doc, sent_of: dict[int, int], existing: set[tuple[int, int]]) -> Iterable[Mention]:
+    """Named laws: capitalised '... Law/Act/Code', 'Amendment to ...', 'provisions of civil law'."""
+    for m in LAW_NAME.finditer(doc.text):
+        text = m.group(1).strip()
+        words = text.split()
+        while words and (words[0].lower() in {"of", "on", "the", "and", "for"} or words[0] in NOT_NAMES):
+            words = words[1:]
+        if not words:
+            continue
+        text = " ".join(words)
+        # a law needs a name: more than one capitalised word, or a lower-case legal phrase
+        caps = sum(1 for w in words if w[:1].isupper())
+        if caps < 2 and not re.search(r"civil law|criminal law", text, re.I):
+            continue
+        if re.search(r"\b(?:Law Firm|Law School|Law Enforcement|Law Society)\b", text, re.I):
+            continue
+        start = m.start(1) + m.group(1).find(words[0])
+        end = start + len(text)
+        if re.match(r"\s+(?:Firm|Firms|School|Enforcement|Society|Office|Offices|Department)\b", doc.text[end:]):
+            continue
+        if (start, end) in existing:
+            continue
+        sp = doc.char_span(start, end, alignment_mode="expand")
+        if sp is None:
+            continue
+        yield Mention(span=_span(doc, start, end), kind="law", label=clean_label(text),
+                      sentence=sent_of[sp.start], head=sp.root.i)
+
+
+PLACE_IN_NAME = re.compile(
+    r"^(?:the\s+)?((?:[A-Z][a-z]+\s){1,2}?(?:District|Province|City|County|Prefecture|Municipality))\b|"
+    r"^(?:the\s+)?([A-Z][a-z]+)\s+(?:Municipal\s+|Provincial\s+|City\s+)?(?:Public Security|Police|"
+    r"People's Procuratorate|People’s Procuratorate|Procuratorate|prosecution|police)"
+)
+
+
+def _places_in_agencies(doc: Doc, mentions: list[Mention], sent_of: dict[int, int]) -> Iterable[Mention]:
+    """An agency is named after its place: 'Wuhan Public Security Bureau' -> Wuhan."""
+    for m in list(mentions):
+        if m.kind != "agency":
+            continue
+        hit = PLACE_IN_NAME.search(m.span.text)
+        if not hit:
+            continue
+        name = hit.group(1) or hit.group(2)
+        if name.split()[0] in NOT_NAMES or name in {"Public", "National", "State", "Ministry"}:
+            continue
+        start = m.span.start + m.span.text.find(name)
+        sp = doc.char_span(start, start + len(name), alignment_mode="expand")
+        if sp is None:
+            continue
+        yield Mention(span=_span(doc, start, start + len(name)), kind="place", label=name.strip(),
+                      sentence=sent_of[sp.start], head=sp.root.i)
+
+
+def ad_hoc_data_mentions(doc: Doc, sent_of: dict[int, int], taken: set[int]) -> list[Mention]:
+    """Data categories the vocabulary lacks: '<noun> information/data/details/records' in a
+    data context ('bought X', 'X, Y and Z were sold')."""
+    out = []
+    for tok in doc:
+        if tok.lower_ not in DATA_HEADS or tok.i in taken:
+            continue
+        mods = [c for c in tok.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+        if not mods:
+            continue
+        first = min(c.left_edge.i for c in mods)
+        words = doc[first:tok.i]
+        if any(w.lower_ in NOT_DATA_MODIFIERS or w.pos_ in {"NUM", "DET", "PRON"} for w in words):
+            continue
+        if any(w.i in taken for w in words):
+            continue
+        if not _data_context(tok):
+            continue
+        sp = doc[first:tok.i + 1]
+        out.append(Mention(span=_tok_span(sp), kind="data", label=clean_label(sp.text),
+                           concept=None, sentence=sent_of[tok.i], head=tok.i))
+    return out
+
+
+def _data_context(tok: Token) -> bool:
+    """Whether a data phrase is traded or taken: the object of such a verb, or listed with one."""
+    lex = lexicon()
+    verbs = set(lex["frames"]["leak"]) | set(lex["frames"]["sale"]) | set(lex["frames"]["purchase"])
+    t = tok
+    for _ in range(4):
+        if t.dep_ in {"dobj", "nsubjpass", "pobj", "conj", "appos", "attr"}:
+            t = t.head
+            if t.pos_ in {"VERB", "AUX"}:
+                return t.lemma_.lower() in verbs or t.lemma_.lower() in {"include", "involve", "contain"}
+        else:
+            return False
+    return False
