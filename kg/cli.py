@@ -116,8 +116,20 @@ def validate(
     graph: Annotated[Path, typer.Argument(help="A built graph.ttl.")],
 ) -> None:
     """Check a graph against the SHACL shapes; exit 0 when it conforms, 1 when not."""
-    typer.echo("validate: not implemented yet", err=True)
-    raise typer.Exit(2)
+    from kg.errors import ValidationFailed
+    from kg.validate import validate_graph
+
+    try:
+        report = validate_graph(graph)
+    except KgError as e:
+        _fail(e)
+    for line in report.lines():
+        typer.echo(line)
+    n_warn = len(report.results) - len(report.violations)
+    if not report.conforms:
+        _fail(ValidationFailed(f"{graph} does not conform: {len(report.violations)} violation(s), "
+                               f"{n_warn} warning(s)/info(s)"))
+    typer.echo(f"{graph} conforms ({n_warn} warning(s)/info(s))")
 
 
 @app.command()

@@ -232,12 +232,17 @@ def _format_triples(result: QueryResult, fmt: str) -> str:
     if fmt in ("csv", "tsv", "table"):
         rows = QueryResult("SELECT", ("subject", "predicate", "object"), result.triples)
         return format_result(rows, fmt)
+    return serialize_triples(result, "json-ld" if fmt == "json" else "xml")
+
+
+def serialize_triples(result: QueryResult, rdf_format: str) -> str:
+    """CONSTRUCT / DESCRIBE answers in an RDF syntax rdflib writes (turtle, nt, xml, json-ld)."""
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
     for t in result.triples:
         g.add(t)
-    return g.serialize(format="json-ld" if fmt == "json" else "xml")
+    return g.serialize(format=rdf_format)
 
 
 def _curie(term: Node | None) -> str:

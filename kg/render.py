@@ -1,17 +1,302 @@
-"""The interactive pyvis page (placeholder: replaced by the full renderer)."""
+"""The interactive page: pyvis assembles the network, our template draws it offline.
+
+pyvis's own template fetches Bootstrap from a CDN and puts hover titles through innerHTML,
+so the page uses kg/templates/graph.html instead: vis-network's JS and CSS (shipped inside
+pyvis) are inlined, the data travels as one JSON block (``</script>`` cannot close it: Jinja's
+``tojson`` escapes ``<``, ``>`` and ``&``), and the page script builds every tooltip and list
+from that data with ``textContent``, never as markup. A Content-Security-Policy with script
+hashes blocks any inline script or handler that is not ours, as a second line of defence.
+"""
 
 from __future__ import annotations
 
-import html
+import base64
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import Graph
 
-from kg.settings import DEFAULT, Settings
+from kg.analyze import DISPLAY_CLASSES, STAGES, EventRef, Projection, project
+from kg.errors import OutputError
+from kg.settings import DEFAULT, PACKAGE_DIR, Settings
+
+# Display class -> (colour, vis shape, legend symbol). Chain roles warm to cool, left to right.
+STYLE = {
+    "Data holder": ("#8c564b", "square", "■"),
+    "Leak source": ("#d62728", "triangle", "▲"),
+    "Seller": ("#ff7f0e", "dot", "●"),
+    "Broker": ("#e377c2", "diamond", "◆"),
+    "Buyer": ("#9467bd", "dot", "●"),
+    "Fraudster": ("#7b2d26", "triangleDown", "▼"),
+    "Fraud scheme": ("#bcbd22", "hexagon", "⬢"),
+    "Victim": ("#17becf", "dot", "●"),
+    "Agency": ("#1f77b4", "star", "★"),
+    "Data category": ("#2ca02c", "diamond", "◆"),
+    "Leak method": ("#98df8a", "square", "■"),
+    "Channel": ("#6baed6", "hexagon", "⬢"),
+    "Location": ("#7f7f7f", "triangleDown", "▼"),
+    "Law": ("#c5b0d5", "square", "■"),
+    "Sector": ("#c49c94", "square", "■"),
+    "Other actor": ("#b0b0b0", "dot", "●"),
+}
+# Aside of the chain (drawn in a band below it in the chain layout), in this order.
+ASIDE_ORDER = ("Data category", "Leak method", "Channel", "Sector", "Agency", "Location", "Law",
+               "Other actor")
+MAX_EVIDENCE = 4  # sentences per node or edge in the tooltip
+LABEL_CHARS = 36  # canvas labels are cut here; the tooltip shows the whole name
+COLUMN_GAP, ROW_GAP, SUBCOLUMN_GAP, ASIDE_GAP, MAX_ROWS = 340, 130, 130, 150, 40
+STAGE_BETWEEN = {2.5: "reseller", 3.5: "fraudster"}
+VIS_DIR = "vis-9.1.2"
 
 
-def write_html(graph: Graph, path: Path, settings: Settings = DEFAULT) -> Path:
-    """Write a minimal self-contained page listing the graph's size."""
-    path.write_text(f"<!doctype html><title>graph</title><p>{html.escape(str(len(graph)))} triples</p>",
-                    encoding="utf-8")
+@dataclass(frozen=True)
+class PageData:
+    """Everything the page script needs, as JSON-ready values."""
+
+    data: dict
+    shown: int
+    total: int
+
+
+def _vis_lib() -> tuple[str, str]:
+    """vis-network's JS and CSS from inside the pyvis package (no CDN)."""
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "templates" / "lib" / VIS_DIR
+    try:
+        return ((lib / "vis-network.min.js").read_text(encoding="utf-8"),
+                (lib / "vis-network.css").read_text(encoding="utf-8"))
+    except OSError as e:
+        raise OutputError(f"vis-network not found in the pyvis package ({lib}): reinstall pyvis") \
+            from e
+
+
+def _short(text: str, n: int = LABEL_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _keep(proj: Projection, deg: Counter, cap: int) -> list[str]:
+    """All entities, or past the cap the most connected ones."""
+    ranked = sorted(proj.nodes, key=lambda i: (-deg[i], proj.nodes[i].label, i))
+    return sorted(ranked[:cap])
+
+
+def _event_facts(e: EventRef) -> list[str]:
+    facts = []
+    if e.records is not None:
+        facts.append(f"{e.records:,} records")
+    if e.persons is not None:
+        facts.append(f"{e.persons:,} people")
+    for m in e.money:
+        per = f" per {m.per}" if m.per else ""
+        facts.append(f"{m.role} {format(m.amount.normalize(), ',f')} {m.currency}{per}")
+    if e.year:
+        facts.append(e.year)
+    if e.status and e.status != "reported":
+        facts.append(e.status)
+    return facts
+
+
+def _neighbours(proj: Projection) -> dict[str, set[str]]:
+    nbrs: dict[str, set[str]] = defaultdict(set)
+    for link in proj.links:
+        nbrs[link.source].add(link.target)
+        nbrs[link.target].add(link.source)
+    return nbrs
+
+
+def _chain_positions(proj: Projection, ids: dict[str, int], nbrs: dict[str, set[str]],
+                     art_index: dict[str, int]) -> tuple[dict[int, list[int]], list[dict]]:
+    """Left to right by stage, aside classes in rows below, each under what it touches.
+
+    Columns are filled in stage order; a node sits at the mean height of its neighbours in
+    the columns before it (fewer crossings), else in article order."""
+    stage_of = {name: stage for name, _, stage in DISPLAY_CLASSES}
+    columns: dict[float, list[str]] = defaultdict(list)
+    aside: dict[str, list[str]] = defaultdict(list)
+    for iri in ids:
+        stage = stage_of.get(proj.nodes[iri].display)
+        (columns[stage] if stage is not None else aside[proj.nodes[iri].display]).append(iri)
+
+    def fallback(i: str) -> tuple:
+        n = proj.nodes[i]
+        return (min((art_index.get(a, 0) for a in n.articles), default=0), -len(nbrs[i]),
+                n.label, i)
+
+    xy: dict[str, tuple[int, int]] = {}
+    headers: list[dict] = []
+    x, top, bottom = 0, 0, 0
+    for stage in sorted(columns):
+        def rank(i: str) -> tuple:
+            ys = [xy[j][1] for j in nbrs[i] if j in xy]
+            return (sum(ys) / len(ys) if ys else math.inf, *fallback(i))
+
+        iris = sorted(columns[stage], key=rank)
+        cols = math.ceil(len(iris) / MAX_ROWS)
+        rows = math.ceil(len(iris) / cols)
+        for k, iri in enumerate(iris):
+            xy[iri] = (x + (k // rows) * SUBCOLUMN_GAP, int((k % rows - (rows - 1) / 2) * ROW_GAP))
+        top, bottom = min(top, -(rows - 1) * ROW_GAP // 2), max(bottom, (rows - 1) * ROW_GAP // 2)
+        name = STAGES[int(stage)] if stage == int(stage) else STAGE_BETWEEN[stage]
+        headers.append({"label": name, "x": x + (cols - 1) * SUBCOLUMN_GAP // 2})
+        x += (cols - 1) * SUBCOLUMN_GAP + COLUMN_GAP
+    for h in headers:
+        h["y"] = top - 80
+    width = max(x - COLUMN_GAP, 4 * COLUMN_GAP)
+    y = bottom + 220
+    for cls in ASIDE_ORDER:
+        if not aside.get(cls):
+            continue
+        y = _aside_row(aside[cls], xy, nbrs, bottom, width, y, fallback)
+        headers.append({"label": cls.lower(), "x": -20, "y": y[1] - 45, "align": "left"})
+        y = y[0] + ROW_GAP + 90
+    return {ids[i]: list(p) for i, p in xy.items()}, headers
+
+
+def _aside_row(iris: list[str], xy: dict[str, tuple[int, int]], nbrs: dict[str, set[str]],
+               chain_bottom: int, width: int, y: int, fallback) -> tuple[int, int]:
+    """Place one aside class in rows from ``y``: each node under the chain nodes it touches
+    (packed left to right), the rest after them; returns (last row's y, first row's y)."""
+
+    def wanted(i: str) -> float | None:
+        xs = [xy[j][0] for j in nbrs[i] if j in xy and xy[j][1] <= chain_bottom]
+        return sum(xs) / len(xs) if xs else None
+
+    anchored = sorted((i for i in iris if wanted(i) is not None),
+                      key=lambda i: (wanted(i), *fallback(i)))
+    loose = sorted((i for i in iris if wanted(i) is None), key=fallback)
+    first, row_x = y, -math.inf
+    for i in anchored + loose:
+        w = wanted(i)
+        row_x = max(min(w, width) if w is not None else 0, row_x + ASIDE_GAP)
+        if row_x > width + COLUMN_GAP // 2:  # row full: start the next one
+            y, row_x = y + ROW_GAP, 0
+        xy[i] = (int(row_x), y)
+    return y, first
+
+
+def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
+    """Nodes, edges, legend, filters, tooltips and layouts for the page, from the projection."""
+    from pyvis.network import Network
+
+    nbrs = _neighbours(proj)
+    deg = Counter({iri: len(n) for iri, n in nbrs.items()})  # distinct neighbours
+    kept = _keep(proj, deg, settings.html_max_nodes)
+    ids = {iri: i for i, iri in enumerate(kept)}
+    articles = proj.articles_in_order()
+    art_index = {a.iri: i for i, a in enumerate(articles)}
+    events = {e.iri: e for e in proj.events}
+    large = len(kept) > 600
+
+    net = Network(directed=True, cdn_resources="in_line")
+    info = []
+    for iri in kept:
+        n = proj.nodes[iri]
+        color, shape, _ = STYLE.get(n.display, STYLE["Other actor"])
+        net.add_node(ids[iri], label=_short(n.label), shape=shape, color=color,
+                     value=max(1, deg[iri]), cls=n.display,
+                     arts=sorted(art_index[a] for a in n.articles if a in art_index))
+        info.append({"label": n.label, "cls": n.display, "types": list(n.classes),
+                     "alt": list(n.alt_labels[:5]), "deg": deg[iri],
+                     "ev": [[ev.sentence, art_index.get(ev.article, -1)]
+                            for ev in n.evidence[:MAX_EVIDENCE]]})
+
+    merged: dict[tuple[int, int, str], list] = {}
+    for link in proj.links:
+        if link.source in ids and link.target in ids:
+            merged.setdefault((ids[link.source], ids[link.target], link.relation), []).append(link)
+    edge_info = []
+    for k, ((a, b, rel), links) in enumerate(sorted(merged.items())):
+        evs = [events[x.event] for x in links if x.event in events]
+        arts = sorted({art_index[x.article] for x in links if x.article in art_index})
+        net.add_edge(a, b, id=k, label=rel, rel=rel, arts=arts, value=len(links))
+        sentences = list(dict.fromkeys((s.sentence, art_index.get(s.article, -1))
+                                       for e in evs for s in e.evidence))
+        edge_info.append({"facts": sorted({f for e in evs for f in _event_facts(e)}),
+                          "ev": [list(s) for s in sentences[:MAX_EVIDENCE]]})
+
+    chain, headers = _chain_positions(proj, ids, nbrs, art_index)
+    class_counts = Counter(proj.nodes[i].display for i in kept)
+    left_out = Counter(proj.nodes[i].display for i in proj.nodes if i not in ids)
+    data = {
+        "nodes": net.nodes, "edges": net.edges, "info": info, "edgeInfo": edge_info,
+        "chain": [chain[i] for i in range(len(kept))], "headers": headers,
+        "classes": [{"name": name, "color": STYLE[name][0], "symbol": STYLE[name][2],
+                     "count": class_counts[name]} for name, _, _ in DISPLAY_CLASSES
+                    if class_counts[name]],
+        "relations": [{"name": r, "count": c} for r, c in
+                      sorted(Counter(e["rel"] for e in net.edges).items())],
+        "articles": [{"id": a.id, "label": a.label, "publisher": a.publisher,
+                      "published": a.published, "source": a.source} for a in articles],
+        "omitted": None if not left_out else {
+            "nodes": sum(left_out.values()), "total": len(proj.nodes),
+            "edges": len(proj.links) - sum(len(v) for v in merged.values()),
+            "byClass": sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0]))},
+        "options": _vis_options(len(kept), large),
+    }
+    return PageData(data=data, shown=len(kept), total=len(proj.nodes))
+
+
+def _vis_options(n: int, large: bool) -> dict:
+    """vis-network options: readable on a few dozen nodes, quick on thousands."""
+    return {
+        "autoResize": True,
+        "layout": {"randomSeed": 7, "improvedLayout": n <= 150},
+        "nodes": {"borderWidth": 1, "font": {"size": 14, "color": "#1f2328", "strokeWidth": 3,
+                                             "strokeColor": "#ffffff"},
+                  "scaling": {"min": 8, "max": 34, "label": {"enabled": True, "min": 12,
+                                                             "max": 20, "drawThreshold": 7}}},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
+                  "color": {"color": "#a3adb8", "highlight": "#2b3137", "hover": "#2b3137"},
+                  "font": {"size": 10, "align": "middle", "color": "#57606a", "strokeWidth": 3,
+                           "strokeColor": "#ffffff"},
+                  "scaling": {"min": 1, "max": 4, "label": {"enabled": True, "min": 10, "max": 11,
+                                                            "drawThreshold": 8}},
+                  "smooth": False if large else {"type": "continuous", "roundness": 0.3}},
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
+                        "hideEdgesOnZoom": large},
+        "physics": {"solver": "forceAtlas2Based", "minVelocity": 1.5 if large else 0.75,
+                    "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.01,
+                                         "springLength": 120, "springConstant": 0.08,
+                                         "avoidOverlap": 0.3},
+                    "stabilization": {"enabled": True, "iterations": 200 if large else 600,
+                                      "updateInterval": 25, "fit": True}},
+    }
+
+
+def _csp_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", re.S)
+
+
+def render_page(pd: PageData, title: str) -> str:
+    """The page's HTML: template, inlined vis-network, data, and a hash-based CSP."""
+    js, css = _vis_lib()
+    env = Environment(loader=FileSystemLoader(PACKAGE_DIR / "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    page = env.get_template("graph.html").render(title=title, data=pd.data, vis_js=js,
+                                                 vis_css=css, shown=pd.shown, total=pd.total)
+    hashes = " ".join(sorted({_csp_hash(s) for s in _SCRIPT.findall(page)}))
+    return page.replace("__SCRIPT_HASHES__", hashes, 1)
+
+
+def write_html(graph: Graph | Projection, path: Path, settings: Settings = DEFAULT) -> Path:
+    """Write the interactive graph page: self-contained, offline, article text escaped."""
+    proj = graph if isinstance(graph, Projection) else project(graph)
+    pd = page_data(proj, settings)
+    html = render_page(pd, "The trade in personal data: the chain")
+    try:
+        path.write_text(html, encoding="utf-8")
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
     return path
+

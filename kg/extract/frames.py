@@ -24,6 +24,10 @@ ORG_NOUNS = {"company", "companies", "platform", "platforms", "website", "websit
              "providers", "store", "stores", "portal", "portals", "app", "apps", "retailer",
              "retailers", "agency", "agencies", "school", "schools", "insurer", "carrier",
              "site", "sites", "business", "businesses", "department", "departments"}
+LEMMA_FIX = {"resold": "resell", "resells": "resell", "reselling": "resell", "stole": "steal",
+             "stolen": "steal", "sold": "sell", "bought": "buy", "paid": "pay", "leaked": "leak"}
+TALK_VERBS = {"tell", "call", "recommend", "contact", "lure", "persuade", "promise", "text", "message",
+              "approach", "phone", "convince", "induce", "urge"}
 HYPOTHETICAL = {"could", "might", "may", "would", "should", "can", "will", "must"}
 NEGATIONS = {"not", "never", "n't", "no"}
 SUSPICION_PREPS = {"for", "of", "over"}
@@ -66,14 +70,29 @@ class MentionIndex:
             return None
         return min(cands, key=lambda m: (m.head != tok.i, -(m.span.end - m.span.start)))
 
+    def they(self, tok: Token) -> Mention | None:
+        """'they': a suspect named earlier in the paragraph (the gang around them), else the
+        last plural actor."""
+        para_start = self.doc.text.rfind("\n", 0, tok.idx) + 1
+        speakers = {id(m) for m in self.speakers.values()}
+        cands = [m for m in self.actors if m.kind == "person" and para_start <= m.span.start < tok.idx
+                 and id(m) not in speakers and _in_crime_sentence(self.doc, m)]
+        if cands:
+            return cands[-1]
+        return self.previous_actor(tok.idx)
+
     def previous_actor(self, before: int) -> Mention | None:
-        """The last plural actor a 'they' can stand for: a group or people with a role noun."""
+        """The last plural actor of this paragraph a 'they' can stand for: a group, or people
+        with a role noun."""
         best = None
+        para_start = self.doc.text.rfind("\n", 0, before) + 1
         for m in self.actors:
             if m.span.start >= before:
                 break
-            if m.kind == "group" or (m.kind == "people" and m.concept == "plural" and (m.roles or
-                                                                                      m.label.lower().endswith(("suspects", "people", "members", "buyers", "sellers")))):
+            if m.span.start < para_start:
+                continue
+            if m.kind == "group" or (m.kind == "people" and m.concept == "plural" and (
+                    m.roles or m.label.lower().endswith(("suspects", "members", "gang", "gangs")))):
                 best = m
         return best
 
@@ -92,6 +111,15 @@ class MentionIndex:
 
 ACTOR_KINDS = {"person", "people", "group", "org", "agency", "website", "sector"}
 PERSONLIKE = {"person", "people", "group"}
+
+
+CRIME_LEMMAS = {"suspect", "arrest", "detain", "gang", "confess", "accuse", "charge", "convict",
+                "sentence", "recruit", "steal", "sell", "buy"}
+
+
+def _in_crime_sentence(doc: Doc, m: Mention) -> bool:
+    sp = doc.char_span(m.span.start, m.span.end, alignment_mode="expand")
+    return sp is not None and any(t.lemma_.lower() in CRIME_LEMMAS for t in sp.sent)
 
 
 def _speakers(doc: Doc, actors: list[Mention]) -> dict[int, Mention]:
@@ -149,7 +177,8 @@ def _resolve_one(idx: MentionIndex, tok: Token, kinds: set[str]) -> Mention | No
     if low in {"i", "me"}:
         return _sentence_speaker(idx, tok)
     if low in {"we", "they", "them"}:
-        return idx.previous_actor(tok.idx)
+        m = idx.they(tok)
+        return m if m is not None and m.kind in kinds else None
     if low in {"who", "that", "which"} and tok.head.dep_ in {"relcl", "acl"}:
         return _resolve_one(idx, tok.head.head, kinds)
     if low in {"some", "many", "most", "one", "all", "several", "part", "none", "few"}:
@@ -180,7 +209,7 @@ def _path_ok(c: Token, top: Token) -> bool:
     hops = 0
     t = c
     while t.i != top.i and hops < 6:
-        if t.dep_ in {"prep"} and t.lower_ not in {"as", "named", "surnamed"}:
+        if t.dep_ in {"prep"} and t.lower_ not in {"as", "named", "surnamed", "of"}:
             return False
         t = t.head
         hops += 1
@@ -213,7 +242,7 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
     if verb.dep_ == "pcomp" and head.dep_ == "prep":
         gov = head.head
         if gov.pos_ == "NOUN" and gov.lower_ == "suspicion":  # "on suspicion of buying"
-            gov = gov.head.head if gov.head.dep_ == "pobj" else gov.head
+            gov = gov.head.head if gov.dep_ == "pobj" else gov.head
         if gov.pos_ in {"VERB", "AUX"}:
             obj = next((c for c in gov.children if c.dep_ in {"dobj", "nsubjpass"}), None)
             if obj is not None and gov.lemma_ in lexicon()["enforcement_actions"]:
@@ -223,6 +252,8 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
             return gov, passive
     if verb.dep_ in {"acl", "relcl"} and verb.tag_ in {"VBG"}:
         return head, passive
+    if verb.dep_ == "acl" and any(c.dep_ == "dobj" for c in verb.children):
+        return head, passive  # an active clause the parser hung on a noun: "a manager ... paid X"
     if verb.dep_ == "relcl":
         return head, passive
     return None, passive
@@ -231,12 +262,22 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
 def _objects(verb: Token) -> list[Token]:
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
     objs = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
+    if not objs:  # phrasal verbs the parser reads as prepositions: "passing on the data"
+        objs = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in {"on", "out", "off"}
+                for p in c.children if p.dep_ == "pobj"]
     if passive:
         objs += [c for c in verb.children if c.dep_ == "nsubjpass"]
-    if not objs and verb.dep_ in {"acl"} and verb.tag_ == "VBN":
+    if not objs and verb.dep_ in {"acl"} and verb.tag_ == "VBN" and not any(
+            c.dep_ == "dobj" for c in verb.children):
         objs.append(verb.head)  # "the data obtained from ..."
     if not objs and verb.dep_ == "relcl":
         objs.append(verb.head)
+    if not objs:  # "bought and sold the data": the object of the conjunct serves both
+        for other in [*(c for c in verb.children if c.dep_ == "conj"), verb.head if verb.dep_ == "conj" else None]:
+            if other is not None and other.i != verb.i:
+                objs = [c for c in other.children if c.dep_ in {"dobj"}]
+                if objs:
+                    break
     return objs
 
 
@@ -297,19 +338,24 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
         for m in ms:
             if kinds is not None and m.kind not in kinds:
                 continue
-            if role != "Target" and m.label.lower() in VAGUE_ACTORS:
-                continue  # "someone sold data": nobody the graph can name
             facts.append(RoleFact(m, role, frame, verb.i, sent_of[verb.i], status, action))
 
     for verb in doc:
         if verb.pos_ not in {"VERB", "AUX"} and verb.tag_ not in {"VBG", "VBN"}:
             continue
-        lemma = verb.lemma_.lower()
+        lemma = LEMMA_FIX.get(verb.lower_, verb.lemma_.lower())
         if _blocked(verb):
             continue
         status = _status(verb)
         subj_tok, _passive = _subject(verb)
         subj = resolve(idx, subj_tok) if subj_tok is not None else []
+        hops = 0
+        while subj_tok is not None and not [m for m in subj if m.kind in PERSONLIKE | {"agency"}] \
+                and subj_tok.dep_ == "pobj" and subj_tok.head.dep_ == "prep" and hops < 2:
+            # the parser hung the clause on the wrong noun: "a manager of a company ... paid"
+            subj_tok = subj_tok.head.head
+            subj = resolve(idx, subj_tok)
+            hops += 1
         objs = _objects(verb)
         data_obj = any(_is_data(o, idx) for o in objs)
         obj_ments = [m for o in objs for m in resolve(idx, o)]
@@ -333,7 +379,7 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
                         if p.dep_ == "pobj" and p.i != h.i:
                             add(resolve(idx, p, PERSONLIKE), "Accomplice", "leak", verb, status)
         if lemma in frames["sale"] and (data_obj or lemma in {"sell", "resell", "peddle", "trade"}):
-            if data_obj or lemma in {"resell", "peddle"} or not objs:
+            if data_obj or (lemma in {"resell", "peddle"} and not objs):
                 add(actors, "Seller", "sale", verb, status)
                 for r in _prep_objects(verb, {"to"}) + [c for c in verb.children if c.dep_ == "dative"]:
                     add(resolve(idx, r, PERSONLIKE | {"org"}), "Buyer", "sale", verb, status)
@@ -341,12 +387,15 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
                 # goods sold to people the text treats as harmed: "sold fake wine to old customers"
                 for r in _prep_objects(verb, {"to"}):
                     add(resolve(idx, r, {"people"}), "Victim", "fraud", verb, status)
-        if lemma in frames["purchase"] and (data_obj or lemma in {"buy", "purchase"}):
-            if lemma == "pay" and not any(_is_data(p, idx) for p in _prep_objects(verb, {"for"})):
-                pass
-            elif lemma in {"buy", "purchase"} and objs and not data_obj:
-                pass  # buying goods, not data
-            else:
+        if lemma in frames["purchase"]:
+            sellers = [m for s in _prep_objects(verb, {"from"}) for m in resolve(idx, s, PERSONLIKE)]
+            if lemma == "pay":
+                ok = any(_is_data(p, idx) for p in _prep_objects(verb, {"for"}))
+            elif lemma in {"buy", "purchase", "procure"}:
+                ok = data_obj
+            else:  # obtain, receive, acquire: a purchase only when someone handed it over
+                ok = data_obj and bool(sellers) and bool(actors)
+            if ok:
                 add(actors, "Buyer", "purchase", verb, status)
                 for s in _prep_objects(verb, {"from"}):
                     add(resolve(idx, s, PERSONLIKE), "Seller", "purchase", verb, status)
@@ -362,6 +411,9 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
                 add(actors, "Fraudster", "fraud", verb, status)
             elif lemma in {"call", "recommend", "target"} and _fraud_context(verb.sent, idx):
                 add([m for m in obj_ments if m.kind in {"people", "person"}], "Victim", "fraud", verb, status)
+        if lemma in TALK_VERBS and _fraud_context(verb.sent, idx, paragraph=True):
+            # "told shareholders ...", "called wine buyers ..." inside a described scam
+            add([m for m in obj_ments if m.kind == "people"], "Victim", "fraud", verb, status)
         if lemma in {"obtain", "get", "extort", "take", "demand", "collect"}:
             if any(o.lower_ in MONEY_WORDS for o in objs):
                 for v in _prep_objects(verb, {"from"}):
@@ -411,5 +463,15 @@ def _holders_of_data(idx: MentionIndex, obj: Token) -> list[Mention]:
     return out
 
 
-def _fraud_context(sent, idx: MentionIndex) -> bool:
-    return any(m.kind == "fraud" for t in sent for m in idx.by_token.get(t.i, []))
+def _fraud_context(sent, idx: MentionIndex, paragraph: bool = False) -> bool:
+    """Whether a scam is named in the sentence (or its paragraph)."""
+    if paragraph:
+        text = idx.doc.text
+        start = text.rfind("\n", 0, sent.start_char) + 1
+        end = text.find("\n", sent.end_char)
+        end = len(text) if end < 0 else end
+        span = idx.doc.char_span(start, end, alignment_mode="expand")
+        tokens = span if span is not None else sent
+    else:
+        tokens = sent
+    return any(m.kind == "fraud" for t in tokens for m in idx.by_token.get(t.i, []))

@@ -225,7 +225,7 @@ def _alt_labels(doc: Doc, head: Token, start: int, end: int) -> tuple[str, ...]:
         if child.dep_ == "prep" and child.lower_ in {"of", "from", "in", "at", "with"}:
             pobj = [c for c in child.children if c.dep_ == "pobj"]
             if pobj:
-                stop = min(pobj[0].right_edge.i + 1, child.i + 8)
+                stop = pobj[0].i + 1  # the phrase up to the object's head: "staff in banking"
                 alts.append(clean_label(doc[start:stop].text))
             break
     return tuple(dict.fromkeys(a for a in alts if a))
@@ -237,9 +237,14 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
     agency_kw = [k.lower() for k in lex["agency_keywords"]]
     not_agency = [k.lower() for k in lex["not_agency_keywords"]]
     out: list[Mention] = []
+    named = list(_agency_names(doc, sent_of, agency_kw, not_agency))
+    named_tokens = {t for m in named for t in range(m.span.start, m.span.end)}
+    out.extend(named)
     for ent in doc.ents:
         label = clean_label(ent.text)
         if not label or label in persons:
+            continue
+        if ent.label_ == "ORG" and (ent.start_char in named_tokens or ent.end_char - 1 in named_tokens):
             continue
         low = label.lower()
         sent = sent_of[ent.start]
@@ -259,7 +264,9 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
     taken = {t for m in out for t in range(m.span.start, m.span.end)}
     for tok in doc:
         low = tok.lower_
-        if low not in {"police", "prosecutors", "procuratorate", "procuratorates", "prosecutor"}:
+        if low not in {"police", "prosecutors", "procuratorate", "procuratorates", "prosecutor"} and not (
+                low in {"agency", "office", "bureau", "department"}
+                and any(c.lower_ in {"prosecution", "prosecuting", "police", "security"} for c in tok.lefts)):
             continue
         if tok.idx in taken:
             continue
@@ -281,6 +288,32 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
     out.extend(_law_mentions(doc, sent_of, {(m.span.start, m.span.end) for m in out if m.kind == "law"}))
     out.extend(_places_in_agencies(doc, out, sent_of))
     return out
+
+
+AGENCY_NAME = re.compile(
+    r"\b(?:[A-Z][\w'’-]*\s+){0,5}?(?:Ministry|Bureau|Department|Procuratorate|Police|Court|Commission|"
+    r"Administration|Office|Agency|Directorate|Prosecutors?|Task Force)"
+    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|and|for))*[A-Za-z])?"
+)
+
+
+def _agency_names(doc: Doc, sent_of: dict[int, int], keywords: list[str], not_agency: list[str]) -> Iterable[Mention]:
+    """Title-case agency names NER splits: 'Public Security Department of Shandong Province'."""
+    for m in AGENCY_NAME.finditer(doc.text):
+        text = m.group(0)
+        words = text.split()
+        while words and words[0] in NOT_NAMES | {"China's", "China’s"}:
+            words = words[1:]
+        text = " ".join(words)
+        low = text.lower()
+        if len(words) < 2 or not any(k in low for k in keywords) or any(k in low for k in not_agency):
+            continue
+        start = m.start() + m.group(0).find(words[0])
+        sp = doc.char_span(start, start + len(text), alignment_mode="expand")
+        if sp is None:
+            continue
+        yield Mention(span=_span(doc, start, start + len(text)), kind="agency", label=clean_label(text),
+                      sentence=sent_of[sp.start], head=sp.root.i)
 
 
 LAW_NAME = re.compile(

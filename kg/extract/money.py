@@ -173,7 +173,8 @@ def _sums_from_match(p: _Patterns, text: str, m: re.Match[str]) -> list[_Sum]:
                      _currency(p, m, "pre2") if prefixed else currency, None)]
     if not prefixed:
         low = inherit_scale(low, low_text, high, high_text)
-    upper = _Sum(m.end(f"{g}joint"), m.end(), high * (unit or 1), currency, "up to")
+    upper = _Sum(m.end(f"{g}joint"), m.end(), high * (unit or 1),
+                 _currency(p, m, "pre2") if prefixed else currency, "up to")
     return [_Sum(m.start(), low_end, low * (unit or 1), currency, qual or "at least", upper=upper),
             upper]
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from spacy.language import Language
+
 from kg.errors import KgError
 from kg.vocab import schemes
 
 
-def _variants(term: str) -> set[str]:
+def _variants(term: str, inflect: bool = True) -> set[str]:
     """A term as written, and its plural or singular, so 'phone number' finds 'phone numbers'."""
     t = term.strip()
     out = {t}
+    if not inflect:
+        return out
     low = t.lower()
     if low.endswith("ies"):
         out.add(t[:-3] + "y")
@@ -37,7 +41,18 @@ def load_nlp(model: str):
         nlp = spacy.load(model)
     except OSError as e:
         raise KgError(f"spaCy model {model!r} is not installed (run `make run` to install it)") from e
+    if "paragraph_breaks" not in nlp.pipe_names:
+        nlp.add_pipe("paragraph_breaks", before="parser")
     return nlp
+
+
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc):
+    """A line break ends a sentence: headings and paragraphs never run into each other."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
 
 
 @lru_cache(maxsize=2)
@@ -53,6 +68,6 @@ def concept_matcher(model: str):
                 continue  # a scheme's top concept ("fraud") names no particular scheme
             terms = set()
             for syn in (c.label, *c.synonyms):
-                terms |= _variants(syn)
+                terms |= _variants(syn, inflect=scheme.name != "sector")
             matcher.add(c.key, [nlp.make_doc(t) for t in sorted(terms)])
     return matcher

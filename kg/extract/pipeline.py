@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Token
 
 from kg.extract import mentions as M
 from kg.extract.entities import EntityTable
-from kg.extract.frames import ORG_NOUNS, RoleFact, role_facts
+from kg.extract.frames import ORG_NOUNS, VAGUE_ACTORS, RoleFact, role_facts
 from kg.extract.nlp import concept_matcher, load_nlp
 from kg.model import Article, Count, Event, Extraction, Mention, Money, Span, TimeExpr
 from kg.settings import DEFAULT, Settings
@@ -73,6 +73,7 @@ class Extractor:
         facts += _method_owner_facts(doc, mentions)
         facts += _arrested_sellers(doc, mentions, facts)
         keep: set[str] = set()
+        facts = [f for f in facts if f.role == "Target" or f.mention.label.lower() not in VAGUE_ACTORS]
         for f in facts:
             key = table.of(f.mention)
             if key is None:
@@ -96,7 +97,7 @@ class Extractor:
         return Extraction(article=article, entities=table.entities(keep), events=tuple(events))
 
     def _mentions(self, doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
-        concepts = M.concept_mentions(doc, self.matcher, sent_of)
+        concepts = _vulnerabilities_of_hacking(M.concept_mentions(doc, self.matcher, sent_of))
         concepts += _coordinated_data(doc, sent_of, self.synonyms, concepts)
         taken = {t.i for m in concepts for t in _tokens(doc, m)}
         concepts += M.ad_hoc_data_mentions(doc, sent_of, taken)
@@ -110,6 +111,21 @@ class Extractor:
         # A person name that NER also called an organisation is a person.
         orgs = [o for o in orgs if not (o.kind == "org" and o.label in persons)]
         return concepts + actors + orgs + generic
+
+
+VULNERABILITY_WORDS = {"vulnerability", "vulnerabilities", "loophole", "loopholes", "flaw", "flaws"}
+
+
+def _vulnerabilities_of_hacking(mentions: list[Mention]) -> list[Mention]:
+    """Hackers 'taking advantage of vulnerabilities' is one method: hacking."""
+    hacking_sents = {m.sentence for m in mentions if m.concept == "method/hacking"}
+    out = []
+    for m in mentions:
+        if m.kind == "method" and m.sentence in hacking_sents and m.span.text.lower() in VULNERABILITY_WORDS:
+            m = Mention(span=m.span, kind=m.kind, label=m.label, concept="method/hacking",
+                        sentence=m.sentence, head=m.head)
+        out.append(m)
+    return out
 
 
 def _tokens(doc: Doc, m: Mention) -> list[Token]:

@@ -24,14 +24,17 @@ _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?(?:[A
 _LABELS = re.compile(
     r"(?i)\b(?:(?:last\s+)?updated|published|posted|released?|release time|date|time|first published)"
     r"(?:\s+(?:on|at))?\s*[:：]?|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|^\s*on\s+"
+    r"|(?:发布|发表|更新)?(?:时间|日期)\s*[:：]|星期[一二三四五六日天]"
 )
+# Labels that start a new field on a line that has several: "来源：新华网 作者：王明".
+_FIELD_START = re.compile(r"(?i)(?<=\S)\s*(?=(?:来源|稿源|作者|记者|责任编辑|责编|编辑|source|author|editor)\s*[:：])")
 _SPLIT = re.compile(r"\s*(?:[|•·/;,()（）\[\]]|\s[-–—]\s|\s{2,})\s*")
 _BY = re.compile(r"(?i)^(?:written |reported |text |story |words |photos? )?by[:\s]\s*(.+)$")
-_AUTHOR = re.compile(r"(?i)^(?:author|reporter|writer|correspondent|journalist)s?\s*[:：]\s*(.+)$")
-_SOURCE = re.compile(r"(?i)^(?:source|from|via|publisher|outlet|origin)\s*[:：]\s*(.+)$")
+_AUTHOR = re.compile(r"(?i)^(?:author|reporter|writer|correspondent|journalist|作者|记者|撰文)s?\s*[:：]\s*(.+)$")
+_SOURCE = re.compile(r"(?i)^(?:source|from|via|publisher|outlet|origin|来源|稿源|出处)\s*[:：]\s*(.+)$")
 _IGNORED = re.compile(
     r"(?i)^(?:(?:staff|senior|chief|special|our|own)\s+)?(?:reporters?|correspondents?|writers?|editors?|journalists?)"
-    r"$|^(?:responsible\s+|chief\s+)?editors?\s*[:：].*$|^in\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?$|^(?:agencies|staff|wires?|at|on)$"
+    r"$|^(?:(?:responsible\s+|chief\s+)?editors?|责任编辑|责编|编辑)\s*[:：].*$|^in\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?$|^(?:agencies|staff|wires?|at|on)$"
 )
 _BY_OUTLET = re.compile(r"\s+(?:from|for|of|at)\s+(?=[A-Z0-9])")
 _BY_PLACE = re.compile(r"\s+in\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?\s*$")
@@ -82,7 +85,7 @@ def parse_meta_line(line: str) -> LineMeta | None:
     byline = outlet = None
     hit = find_date(line)
     rest = line if hit is None else line[: hit.start] + " | " + line[hit.end:]
-    rest = _LABELS.sub(" | ", _TIME.sub(" | ", rest))
+    rest = _LABELS.sub(" | ", _TIME.sub(" | ", _FIELD_START.sub(" | ", rest)))
     bare: list[str] = []  # chunks that can only be an outlet's name
     wrapped = line.strip().startswith("(") and line.strip().endswith(")")
     for chunk in _SPLIT.split(rest):
