@@ -49,7 +49,10 @@ ASIDE_ORDER = ("Data category", "Leak method", "Channel", "Sector", "Agency", "L
                "Other actor")
 MAX_EVIDENCE = 4  # sentences per node or edge in the tooltip
 LABEL_CHARS = 36  # canvas labels are cut here; the tooltip shows the whole name
-COLUMN_GAP, ROW_GAP, SUBCOLUMN_GAP, ASIDE_GAP, MAX_ROWS = 340, 130, 130, 150, 40
+# Chain layout, in vis canvas units: stage columns wrap into sub-columns past MAX_ROWS.
+COLUMN_GAP, ROW_GAP, SUBCOLUMN_GAP, MAX_ROWS = 340, 90, 150, 14
+ASIDE_GAP, ASIDE_ROW_GAP = 150, 75
+UNLINKED = "No links"
 STAGE_BETWEEN = {2.5: "reseller", 3.5: "fraudster"}
 VIS_DIR = "vis-9.1.2"
 
@@ -122,7 +125,12 @@ def _chain_positions(proj: Projection, ids: dict[str, int], nbrs: dict[str, set[
     aside: dict[str, list[str]] = defaultdict(list)
     for iri in ids:
         stage = stage_of.get(proj.nodes[iri].display)
-        (columns[stage] if stage is not None else aside[proj.nodes[iri].display]).append(iri)
+        if not nbrs[iri]:  # hidden unless asked for: kept out of the chain's columns
+            aside[UNLINKED].append(iri)
+        elif stage is not None:
+            columns[stage].append(iri)
+        else:
+            aside[proj.nodes[iri].display].append(iri)
 
     def fallback(i: str) -> tuple:
         n = proj.nodes[i]
@@ -149,13 +157,14 @@ def _chain_positions(proj: Projection, ids: dict[str, int], nbrs: dict[str, set[
     for h in headers:
         h["y"] = top - 80
     width = max(x - COLUMN_GAP, 4 * COLUMN_GAP)
-    y = bottom + 220
-    for cls in ASIDE_ORDER:
+    y = bottom + 170
+    for cls in (*ASIDE_ORDER, UNLINKED):
         if not aside.get(cls):
             continue
-        y = _aside_row(aside[cls], xy, nbrs, bottom, width, y, fallback)
-        headers.append({"label": cls.lower(), "x": -20, "y": y[1] - 45, "align": "left"})
-        y = y[0] + ROW_GAP + 90
+        last, first = _aside_row(aside[cls], xy, nbrs, bottom, width, y, fallback)
+        headers.append({"label": cls.lower(), "x": 0, "y": first - 40, "align": "left",
+                        "unlinked": cls == UNLINKED})
+        y = last + ASIDE_ROW_GAP + 70
     return {ids[i]: list(p) for i, p in xy.items()}, headers
 
 
@@ -176,7 +185,7 @@ def _aside_row(iris: list[str], xy: dict[str, tuple[int, int]], nbrs: dict[str, 
         w = wanted(i)
         row_x = max(min(w, width) if w is not None else 0, row_x + ASIDE_GAP)
         if row_x > width + COLUMN_GAP // 2:  # row full: start the next one
-            y, row_x = y + ROW_GAP, 0
+            y, row_x = y + ASIDE_ROW_GAP, 0
         xy[i] = (int(row_x), y)
     return y, first
 
@@ -200,7 +209,7 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
         n = proj.nodes[iri]
         color, shape, _ = STYLE.get(n.display, STYLE["Other actor"])
         net.add_node(ids[iri], label=_short(n.label), shape=shape, color=color,
-                     value=max(1, deg[iri]), cls=n.display,
+                     value=max(1, deg[iri]), cls=n.display, linked=deg[iri] > 0,
                      arts=sorted(art_index[a] for a in n.articles if a in art_index))
         info.append({"label": n.label, "cls": n.display, "types": list(n.classes),
                      "alt": list(n.alt_labels[:5]), "deg": deg[iri],
@@ -238,6 +247,7 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
             "nodes": sum(left_out.values()), "total": len(proj.nodes),
             "edges": len(proj.links) - sum(len(v) for v in merged.values()),
             "byClass": sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0]))},
+        "unlinked": sum(1 for i in kept if not deg[i]), "columnGap": COLUMN_GAP,
         "options": _vis_options(len(kept), large),
     }
     return PageData(data=data, shown=len(kept), total=len(proj.nodes))
@@ -250,8 +260,9 @@ def _vis_options(n: int, large: bool) -> dict:
         "layout": {"randomSeed": 7, "improvedLayout": n <= 150},
         "nodes": {"borderWidth": 1, "font": {"size": 14, "color": "#1f2328", "strokeWidth": 3,
                                              "strokeColor": "#ffffff"},
-                  "scaling": {"min": 8, "max": 34, "label": {"enabled": True, "min": 12,
-                                                             "max": 20, "drawThreshold": 7}}},
+                  "scaling": {"min": 8, "max": 34, "label": {
+                      "enabled": True, "min": 12, "max": 20,
+                      "drawThreshold": 7 if n > 200 else 3}}},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
                   "color": {"color": "#a3adb8", "highlight": "#2b3137", "hover": "#2b3137"},
                   "font": {"size": 10, "align": "middle", "color": "#57606a", "strokeWidth": 3,

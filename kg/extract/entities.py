@@ -198,4 +198,6 @@ def _agency_kind(label: str) -> str | None:
 def _is_generic_agency(label: str) -> bool:
     """'police', 'the prosecutors': no name of their own."""
     return label.lower().strip() in {"police", "prosecutors", "prosecutor", "procuratorate",
-                                     "the police", "public prosecutors", "local police"}
+                                     "the police", "public prosecutors", "local police",
+                                     "prosecuting agency", "prosecution agency", "police department",
+                                     "public security bureau", "security organs", "prosecution"}

@@ -10,6 +10,7 @@ or a year is never also a count.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from kg.extract.dates import find_times
@@ -62,7 +63,7 @@ _DATA_HEADS = (
 _ILLEGIT = frozenset("""
 fraudulent false fake harmful junk spam pornographic obscene illegal misleading rumor rumors
 rumour rumours advertising advertisement vulgar violent gambling extremist terrorist malicious
-phishing scam scams bogus
+phishing scam scams bogus illegitimate unlawful
 """.split())
 # Words that end a noun phrase: the number has no noun of its own past them.
 _BREAK = frozenset("""
@@ -114,6 +115,13 @@ def _looks_plural(word: str) -> bool:
     return word.endswith("s") and not word.endswith(_NOT_PLURAL_ENDINGS)
 
 
+def _compound_head(text: str, pos: int) -> bool:
+    nxt = _TOKEN.match(text, pos)
+    word = nxt.group(1).lower() if nxt else ""
+    return any(word in nouns for nouns in (_RECORD_NOUNS, _RECORD_UNITS, _DATA_HEADS, _PEOPLE,
+                                           _CASES))
+
+
 def _noun(text: str, pos: int) -> tuple[str | None, int, list[str], bool]:
     """The head noun after a number: (noun, its end, the modifiers before it, possessive?)."""
     mods: list[str] = []
@@ -126,7 +134,9 @@ def _noun(text: str, pos: int) -> tuple[str | None, int, list[str], bool]:
             if low.endswith(mark):
                 low, poss = low[: -len(mark)], True
                 break
-        if low in _PEOPLE or low in _CASES or low in _RECORD_UNITS or low in _RECORD_NOUNS:
+        if low in _PEOPLE and not poss and _compound_head(text, m.end()):
+            pass  # "user records", "criminal suspects": the first noun is a modifier
+        elif low in _PEOPLE or low in _CASES or low in _RECORD_UNITS or low in _RECORD_NOUNS:
             return low, m.end(), mods, poss
         if low in _BREAK:
             return None, pos, mods, False
@@ -243,8 +253,6 @@ def find_figures(text: str, offset: int = 0, anchor: str | None = None) -> list[
 
 
 def _shift(fig: Figure, offset: int) -> Figure:
-    from dataclasses import replace
-
     span = fig.span
     if span is None:
         return fig

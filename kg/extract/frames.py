@@ -165,8 +165,11 @@ def _conjuncts(tok: Token) -> list[Token]:
 
 def _resolve_one(idx: MentionIndex, tok: Token, kinds: set[str]) -> Mention | None:
     low = tok.lower_
+    own = idx.at(tok, {"person"})
+    if own is not None:
+        return own if "person" in kinds else None
     # a named person inside the phrase wins: "a manager ..., who was identified as Liu"
-    named = _named_in_subtree(idx, tok)
+    named = _named_in_subtree(idx, tok) if tok.pos_ == "NOUN" else None
     if named is not None and named.kind in kinds:
         return named
     m = idx.at(tok, kinds)
@@ -359,6 +362,9 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
         objs = _objects(verb)
         data_obj = any(_is_data(o, idx) for o in objs)
         obj_ments = [m for o in objs for m in resolve(idx, o)]
+        # victims are named in the text, never guessed from a pronoun
+        victim_objs = [m for o in objs if o.pos_ != "PRON" for m in resolve(idx, o)
+                       if m.kind in {"people", "person"}]
         agencies = [m for m in subj if m.kind == "agency"]
         actors = [m for m in subj if m.kind in PERSONLIKE]
 
@@ -407,13 +413,13 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
                     add(resolve(idx, f, PERSONLIKE), "Fraudster", "fraud", verb, status)
             elif lemma not in {"lose", "call", "recommend", "target", "pose", "disguise", "guise",
                                "impersonate"}:
-                add([m for m in obj_ments if m.kind in {"people", "person"}], "Victim", "fraud", verb, status)
+                add(victim_objs, "Victim", "fraud", verb, status)
                 add(actors, "Fraudster", "fraud", verb, status)
             elif lemma in {"call", "recommend", "target"} and _fraud_context(verb.sent, idx):
-                add([m for m in obj_ments if m.kind in {"people", "person"}], "Victim", "fraud", verb, status)
+                add(victim_objs, "Victim", "fraud", verb, status)
         if lemma in TALK_VERBS and _fraud_context(verb.sent, idx, paragraph=True):
             # "told shareholders ...", "called wine buyers ..." inside a described scam
-            add([m for m in obj_ments if m.kind == "people"], "Victim", "fraud", verb, status)
+            add([m for m in victim_objs if m.kind == "people"], "Victim", "fraud", verb, status)
         if lemma in {"obtain", "get", "extort", "take", "demand", "collect"}:
             if any(o.lower_ in MONEY_WORDS for o in objs):
                 for v in _prep_objects(verb, {"from"}):

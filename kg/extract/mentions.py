@@ -20,7 +20,7 @@ WEAK_METHOD_TERMS = {"vulnerability", "vulnerabilities", "loophole", "loopholes"
 LEAK_CONTEXT_LEMMAS = {"steal", "leak", "hack", "breach", "obtain", "collect", "access", "gain",
                        "harvest", "exploit", "sell", "trade", "cause", "source", "theft", "leakage",
                        "break", "infiltrate", "take", "insider", "hacker", "intrude", "circulate",
-                       "buy", "purchase", "compromise", "expose", "lift", "siphon"}
+                       "buy", "purchase", "compromise", "lift", "siphon"}
 # Adjectives that make "information" something other than personal data.
 NOT_DATA_MODIFIERS = {"illegitimate", "fraudulent", "false", "fake", "harmful", "inside", "online",
                       "relevant", "latest", "more", "such", "this", "that", "other", "new", "public",
@@ -86,16 +86,36 @@ def concept_mentions(doc: Doc, matcher, sent_of: dict[int, int]) -> list[Mention
         scheme = key.split("/", 1)[0]
         text_low = sp.text.lower()
         sent = sp.sent
-        if scheme == "method" and text_low in WEAK_METHOD_TERMS:
-            lemmas = {t.lemma_.lower() for t in sent}
-            has_owner = any(c.dep_ == "poss" for c in sp.root.children)
-            if not (lemmas & LEAK_CONTEXT_LEMMAS - {text_low}) and not has_owner:
-                continue
+        if scheme == "method" and text_low in WEAK_METHOD_TERMS and not _method_in_context(sp):
+            continue
         if scheme == "channel" and key == "channel/internet" and not _trade_context(sp):
             continue
         out.append(Mention(span=_tok_span(sp), kind=kinds[scheme], label=clean_label(sp.text),
                            concept=key, sentence=sent_of[sp.start], head=sp.root.i))
     return out
+
+
+VULNERABILITY_TERMS = {"vulnerability", "vulnerabilities", "loophole", "loopholes", "flaw", "flaws",
+                       "security hole", "security holes"}
+EXPLOIT_LEMMAS = {"exploit", "use", "take", "hack", "steal", "obtain", "collect", "access", "breach",
+                  "attack", "leverage", "abuse", "through", "via", "cause", "have"}
+
+
+def _method_in_context(sp: SpacySpan) -> bool:
+    """A weak method word names a method only where data is taken: a weakness somebody has or
+    exploits ('operators' vulnerabilities', 'websites have security holes', 'exploiting a
+    loophole'); 'hackers' where the sentence speaks of taking data."""
+    root = sp.root
+    if any(c.dep_ == "poss" for c in root.children):
+        return True
+    if sp.text.lower() in VULNERABILITY_TERMS:
+        for anc in list(root.ancestors)[:4]:
+            if anc.lemma_.lower() in EXPLOIT_LEMMAS:
+                return True
+        return root.dep_ in {"nsubj", "attr"} and root.head.lemma_.lower() in {"cause", "be"} and \
+            any(t.lemma_.lower() in {"leak", "leakage", "source", "steal"} for t in sp.sent)
+    lemmas = {t.lemma_.lower() for t in sp.sent}
+    return bool(lemmas & LEAK_CONTEXT_LEMMAS - {sp.text.lower()})
 
 
 def _trade_context(sp: SpacySpan) -> bool:
@@ -254,7 +274,7 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
             out.append(Mention(span=_tok_span(ent), kind="place", label=label, sentence=sent,
                                head=ent.root.i))
         elif ent.label_ == "ORG":
-            is_agency = any(k in low for k in agency_kw) and not any(k in low for k in not_agency)
+            is_agency = _has_word(low, agency_kw) and not _has_word(low, not_agency)
             out.append(Mention(span=_tok_span(ent), kind="agency" if is_agency else "org",
                                label=label, sentence=sent, head=ent.root.i))
         elif ent.label_ == "LAW":
@@ -273,7 +293,7 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
         start, end = tok.i, tok.i + 1
         for child in tok.lefts:
             if child.dep_ in {"compound", "amod"} and (child.pos_ == "PROPN" or child.ent_type_ in {"GPE", "NORP"}
-                                                       or child.lower_ in {"public", "local", "national"}):
+                                                       or child.lower_ in AGENCY_MODIFIERS):
                 start = min(start, child.left_edge.i)
         sp = doc[start:end]
         out.append(Mention(span=_tok_span(sp), kind="agency", label=clean_label(sp.text),
@@ -288,6 +308,15 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
     out.extend(_law_mentions(doc, sent_of, {(m.span.start, m.span.end) for m in out if m.kind == "law"}))
     out.extend(_places_in_agencies(doc, out, sent_of))
     return out
+
+
+AGENCY_MODIFIERS = {"public", "local", "national", "prosecution", "prosecuting", "police", "security",
+                    "municipal", "provincial", "federal", "state"}
+
+
+def _has_word(text: str, phrases: list[str]) -> bool:
+    """Whether any phrase occurs in the text as whole words ('inc' is not in 'province')."""
+    return any(re.search(rf"\b{re.escape(p)}\b", text) for p in phrases)
 
 
 AGENCY_NAME = re.compile(
@@ -306,7 +335,7 @@ def _agency_names(doc: Doc, sent_of: dict[int, int], keywords: list[str], not_ag
             words = words[1:]
         text = " ".join(words)
         low = text.lower()
-        if len(words) < 2 or not any(k in low for k in keywords) or any(k in low for k in not_agency):
+        if len(words) < 2 or not _has_word(low, keywords) or _has_word(low, not_agency):
             continue
         start = m.start() + m.group(0).find(words[0])
         sp = doc.char_span(start, start + len(text), alignment_mode="expand")

@@ -146,6 +146,11 @@ def _coordinated_data(doc: Doc, sent_of: dict[int, int], synonyms: dict[str, str
         for mod in mods:
             words.append(mod)
             words.extend(c for c in mod.subtree if c.dep_ == "conj")
+        if tok.dep_ == "conj":  # "involves transport, logistics, medical and other information"
+            first = tok
+            while first.dep_ == "conj":
+                first = first.head
+            words.extend(t for t in first.subtree if t.i < tok.i and (t.i == first.i or t.dep_ == "conj"))
         for w in words:
             key = synonyms.get(f"{w.lower_} {tok.lower_}")
             if key and key.startswith("data/") and (w.idx, w.idx + len(w)) not in have:
@@ -218,7 +223,7 @@ def _method_owner_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
     idx = MentionIndex(doc, mentions)
     facts = []
     for m in mentions:
-        if m.kind != "method" or m.concept not in {"method/website-vulnerability", "method/unsecured-database"}:
+        if m.kind != "method":
             continue
         head = doc[m.head]
         owners: list[Mention] = []

@@ -84,11 +84,41 @@ def _strict(data: bytes, codec: str) -> str | None:
         return None
 
 
+def _plausibility(text: str) -> float:
+    """How natural the non-ASCII characters of a decoding are, per character.
+
+    In mostly-English text they are typographic quotes, dashes, currency signs, accented
+    letters or a Chinese name; a wrong code page turns them into rare symbols instead."""
+    score = n = 0.0
+    for ch in text:
+        o = ord(ch)
+        if o < 0x80:
+            continue
+        n += 1
+        if 0x2010 <= o <= 0x203A or 0x20A0 <= o <= 0x20CF:  # quotes, dashes, ellipsis, currency
+            score += 2
+        elif 0xC0 <= o <= 0xFF or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E:
+            score += 1  # accented letters, Chinese characters and punctuation
+        elif 0xA0 <= o < 0xC0:
+            score += 0.5  # Latin-1 signs: some common (£ ° ©), most only in mojibake
+    return score / n if n else 0.0
+
+
 def _detect(data: bytes) -> Decoded:
-    """Ask charset-normalizer; prefer windows-1252 over look-alike Latin code pages."""
+    """Ask charset-normalizer; for mostly-ASCII text, pick the most natural candidate decoding."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    results = from_bytes(data)
+    best = results.best()
+    if sum(b < 0x80 for b in data[:20000]) >= 0.9 * min(len(data), 20000):
+        # A few non-ASCII characters give the detector's statistics too little to go on.
+        names = [m.encoding for m in results] + ["gb18030", "big5", "cp1252"]
+        decodings = [(c, t) for c in dict.fromkeys(filter(None, map(_codec, names)))
+                     if (t := _strict(data, c)) is not None]
+        if decodings:
+            # Of equally natural readings, windows-1252 is the likeliest for Western text.
+            codec, text = max(decodings, key=lambda d: (_plausibility(d[1]), d[0] == "cp1252"))
+            return Decoded(text, codec)
     if best is None:
         return Decoded(data.decode("cp1252", errors="replace"), "cp1252")
     codec = _codec(best.encoding) or "cp1252"

@@ -22,7 +22,7 @@ class LineMeta:
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?(?:[A-Z]{2,4}|GMT|UTC)(?:[+-]\d{1,2})?\)?)?",
                    re.I)
 _LABELS = re.compile(
-    r"(?i)\b(?:(?:last\s+)?updated|published|posted|released?|release time|date|time|first published)"
+    r"(?i)\b(?:(?:last\s+)?updated|published|posted|released?|release time|date|time|first published)\b"
     r"(?:\s+(?:on|at))?\s*[:：]?|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|^\s*on\s+"
     r"|(?:发布|发表|更新)?(?:时间|日期)\s*[:：]|星期[一二三四五六日天]"
 )
