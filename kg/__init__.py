@@ -8,6 +8,6 @@ from __future__ import annotations
 __version__ = "0.1.0"
 EXTRACTOR_VERSION = "0.1.0"
 
-from kg.api import build, load_graph, read  # noqa: E402
+from kg.api import build, export, load_graph, query, read  # noqa: E402
 
-__all__ = ["build", "read", "load_graph", "__version__", "EXTRACTOR_VERSION"]
+__all__ = ["build", "read", "load_graph", "query", "export", "__version__", "EXTRACTOR_VERSION"]

@@ -401,7 +401,7 @@ def chain_paths(proj: Projection, article: str | None = None,
             edges = [g.edges[u, v] for u, v in zip(path, path[1:], strict=False)]
             stages = (edges[0]["sa"],) + tuple(d["sb"] for d in edges)
             outs = tuple(d["sa"] for d in edges) + (stages[-1],)
-            roles = tuple("/".join(STAGES[x] for x in sorted({i, o}))
+            roles = tuple("/".join(STAGES[x] for x in dict.fromkeys((i, o)))
                           for i, o in zip(stages, outs, strict=True))
             chains.append(Chain(
                 steps=tuple(g.nodes[k]["iri"] for k in path), stages=stages, roles=roles,

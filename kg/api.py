@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from rdflib import Graph
@@ -10,6 +10,7 @@ from rdflib import Graph
 from kg.build import BuildResult, build_graph, check_writable, default_cache_dir, write_outputs
 from kg.model import Article
 from kg.settings import DEFAULT, Settings
+from kg.store import QueryResult
 
 
 def build(
@@ -55,3 +56,54 @@ def load_graph(path: str | Path, *, with_ontology: bool = False, settings: Setti
     from kg.graph import load_turtle
 
     return load_turtle(Path(path), with_ontology=with_ontology, settings=settings)
+
+
+def query(
+    query: str,
+    *,
+    graph: str | Path | Graph | None = None,
+    store: str | None = None,
+    params: Mapping[str, str] | None = None,
+    limit: int | None = None,
+    settings: Settings = DEFAULT,
+) -> QueryResult:
+    """Run SPARQL (inline, a .rq file or a saved query's name) on a graph or a store.
+
+    ``graph`` defaults to out/graph.ttl; with ``store`` (``oxigraph:DIR`` or an http(s)
+    endpoint) the store is queried, after loading ``graph`` into it when both are given.
+    ``kg.sparql.format_result(result, "csv")`` prints the answer in any output format.
+    """
+    from kg.sparql import run_query
+
+    return run_query(query, graph=graph, store=store, params=params, limit=limit,
+                     settings=settings)
+
+
+def export(
+    graph: str | Path | Graph,
+    format: str = "turtle",  # noqa: A002 - the CLI's word
+    out: str | Path | None = None,
+    *,
+    redact: bool = False,
+    store: str | None = None,
+    settings: Settings = DEFAULT,
+) -> list[Path]:
+    """Write a graph in another format (``kg.exporters.formats()``), or load it into a store.
+
+    Returns the files written (none when ``store`` is given). With ``redact``, private
+    persons are replaced by stable pseudonyms first.
+    """
+    from kg.exporters import default_out, export_graph
+    from kg.exporters.redact import redact_persons
+    from kg.graph import load_turtle
+    from kg.store import open_store
+
+    g = graph if isinstance(graph, Graph) else load_turtle(Path(graph), settings=settings)
+    if store is not None:
+        target = open_store(store, settings=settings)
+        try:
+            target.load(redact_persons(g) if redact else g)
+        finally:
+            target.close()
+        return []
+    return export_graph(g, format, out if out is not None else default_out(format), redact=redact)

@@ -78,13 +78,14 @@ def read_cmd(
     path: Annotated[Path, typer.Argument(help="One article file.")],
 ) -> None:
     """Show what the extractor will see of one article: metadata and clean text."""
-    import kg
+    from kg.api import read  # not `kg.read`: once imported, the kg.read package shadows it
 
     try:
-        art = kg.read(path)
+        art = read(path)
     except KgError as e:
         _fail(e)
-    for key in ("title", "outlet", "byline", "published", "language", "encoding", "sha256", "path"):
+    keys = "title outlet byline published language encoding id sha256 path".split()
+    for key in keys:
         typer.echo(f"{key:10s} {getattr(art, key) or '-'}")
     typer.echo("")
     typer.echo(art.text)
@@ -92,23 +93,72 @@ def read_cmd(
 
 @app.command()
 def query(
-    query: Annotated[str, typer.Argument(help="SPARQL text, a .rq file, or a saved query's name.")],
-    graph: Annotated[Path, typer.Option("--graph", "-g", help="A built graph.ttl.")] = Path("out/graph.ttl"),
+    query: Annotated[str | None, typer.Argument(
+        help="SPARQL text, a .rq file, or a saved query's name (see --list).")] = None,
+    graph: Annotated[Path | None, typer.Option(
+        "--graph", "-g", help="A built graph (default out/graph.ttl).")] = None,
+    store: Annotated[str | None, typer.Option(
+        "--store", "-s", help="Query a store: oxigraph:DIR or an http(s) SPARQL endpoint "
+        "(with --graph, the graph is loaded into it first).")] = None,
+    format: Annotated[str, typer.Option(  # noqa: A002
+        "--format", "-f", help="table, csv, tsv, json or xml.")] = "table",
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="NAME=VALUE: fix ?NAME to VALUE (repeatable).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N rows.")] = None,
+    list_saved: Annotated[bool, typer.Option("--list", help="List the saved queries.")] = False,
 ) -> None:
-    """Run a SPARQL query on a built graph and print the answers."""
-    typer.echo("query: not implemented yet", err=True)
-    raise typer.Exit(2)
+    """Run a SPARQL query on a built graph or a store and print the answers."""
+    import kg
+    from kg.sparql import describe, format_result, saved_queries
+
+    if list_saved or query is None:
+        for name, path in saved_queries().items():
+            typer.echo(f"{name:28s} {describe(path)}")
+        if query is None and not list_saved:
+            raise typer.Exit(2)
+        return
+    try:
+        params = dict(_name_value(p) for p in param or [])
+        result = kg.query(query, graph=graph, store=store, params=params, limit=limit)
+        typer.echo(format_result(result, format), nl=format == "table")
+    except KgError as e:
+        _fail(e)
+
+
+def _name_value(text: str) -> tuple[str, str]:
+    from kg.errors import QueryError
+
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise QueryError(f"--param wants NAME=VALUE, got {text!r}")
+    return name.strip().lstrip("?"), value
 
 
 @app.command()
 def export(
     graph: Annotated[Path, typer.Argument(help="A built graph.ttl.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="Output format.")] = "turtle",
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output file.")] = Path("out/export"),
+    format: Annotated[str, typer.Option(  # noqa: A002
+        "--format", "-f", help="turtle, nt, nquads, jsonld, graphml, gexf, csv or stix.")
+    ] = "turtle",
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Output file (a folder for csv); default out/graph.<ext>.")] = None,
+    redact: Annotated[bool, typer.Option(
+        "--redact", help="Replace private persons' names with stable pseudonyms.")] = False,
+    store: Annotated[str | None, typer.Option(
+        "--store", "-s", help="Load the graph into oxigraph:DIR or an http(s) SPARQL "
+        "endpoint instead of writing a file.")] = None,
 ) -> None:
-    """Export a built graph to another format."""
-    typer.echo("export: not implemented yet", err=True)
-    raise typer.Exit(2)
+    """Export a built graph to another format, or load it into a store."""
+    import kg
+
+    try:
+        written = kg.export(graph, format, out, redact=redact, store=store)
+    except KgError as e:
+        _fail(e)
+    if store is not None:
+        typer.echo(f"loaded {graph} into {store}")
+    for path in written:
+        typer.echo(str(path))
 
 
 @app.command()
@@ -169,12 +219,40 @@ def evaluate(
 
 @app.command()
 def serve(
-    graph: Annotated[Path, typer.Argument(help="A built graph.ttl.")],
-    port: Annotated[int, typer.Option("--port", "-p")] = 7878,
+    graph: Annotated[str, typer.Argument(help="A built graph.ttl, or oxigraph:DIR.")],
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535)] = 7878,
+    host: Annotated[str, typer.Option(
+        "--host", help="Address to listen on; anything but loopback exposes the graph.")
+    ] = "127.0.0.1",
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", min=0.1, help="Seconds a query may run.")] = None,
+    max_rows: Annotated[int | None, typer.Option(
+        "--max-rows", min=1, help="Rows (or triples) a query may return.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every request.")] = False,
 ) -> None:
-    """Serve a graph as a read-only SPARQL 1.1 endpoint on 127.0.0.1."""
-    typer.echo("serve: not implemented yet", err=True)
-    raise typer.Exit(2)
+    """Serve a graph as a read-only SPARQL 1.1 endpoint (127.0.0.1 unless told otherwise)."""
+    from dataclasses import replace
+
+    from kg.serve import ServeConfig, SparqlServer
+
+    config = replace(ServeConfig(), host=host, port=port, quiet=not verbose)
+    if timeout is not None:
+        config = replace(config, timeout_s=timeout)
+    if max_rows is not None:
+        config = replace(config, result_cap=max_rows)
+    try:
+        server = SparqlServer(graph, config)
+    except KgError as e:
+        _fail(e)
+    if not server.loopback:
+        _warn(f"listening on {host}: anyone who can reach this address can query the graph")
+    typer.echo(f"SPARQL endpoint: {server.url}  ({server.triples} triples, read-only; "
+               "Ctrl-C stops)", nl=True)
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        typer.echo("stopped", err=True)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -157,10 +157,13 @@ def _decimal(x: float) -> str:
 def _add_count(g: Graph, node: URIRef, c: Count) -> None:
     if c.unit == "records":
         g.add((node, DT.recordCount, Literal(c.value, datatype=XSD.integer)))
-        if c.upper is not None:
+        if c.upper is not None:  # a range: both ends are counts the article gives
             g.add((node, DT.upperBound, Literal(c.upper, datatype=XSD.integer)))
-    else:
+            g.add((node, DT.recordCount, Literal(c.upper, datatype=XSD.integer)))
+    elif c.unit == "people":
         g.add((node, DT.personCount, Literal(c.value, datatype=XSD.integer)))
+    else:
+        return  # counts of cases or things carry no record or person count
     if c.qualifier:
         g.add((node, DT.qualifier, Literal(c.qualifier)))
 

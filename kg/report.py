@@ -76,18 +76,19 @@ def _chain_text(c: Chain, name: _Names) -> str:
 
 
 def _chain_sections(a: Analysis, name: _Names) -> list[Section]:
-    chains = a.chains
-    broken = [c for c in chains if not c.complete]
+    ordered = [c for group in chains_by_article(a.chains).values() for c in group]
     rows = [Row((_chain_text(c, name), "complete" if c.complete else "; ".join(c.gaps)),
                 c.articles or tuple(x for i in c.steps for x in name.articles(i)))
-            for group in chains_by_article(chains).values() for c in group]
-    stage_note = " → ".join(STAGES)
+            for c in ordered]
+    paths = tuple(r for r, c in zip(rows, ordered, strict=True) if len(c.steps) > 1)
+    complete = sum(c.complete for c in ordered)
     return [
         Section("The chain, article by article",
-                f"Paths along {stage_note}, read from the events each article reports. "
-                f"{len(chains)} chain(s), {len(chains) - len(broken)} complete (a known source "
-                "and a known use of the data).",
-                ("Chain", "Status", "Sources"), tuple(rows)),
+                f"Paths along {' → '.join(STAGES)}, read from the events each article reports. "
+                f"{len(ordered)} chain(s), {complete} complete (a known source and a known use "
+                f"of the data); {len(ordered) - len(paths)} loose end(s) of one step are listed "
+                "under broken chains only.",
+                ("Chain", "Status", "Sources"), paths),
         Section("Broken chains",
                 "Where the articles lose the data's trail: a buyer with no known use, a sale "
                 "with no known buyer, a use with no known seller.",

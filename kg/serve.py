@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, KgError, QueryError, StoreError
-from kg.query import RefusedQuery, check_query, format_result, serialize_triples
 from kg.settings import DEFAULT, Settings
+from kg.sparql import RefusedQuery, check_query, format_result, serialize_triples
 from kg.store import OxigraphStore, PreparedQuery
 
 RESULT_TYPES = {
@@ -57,7 +57,7 @@ class ServeConfig:
     worker_memory_mb: int = 4096  # address-space cap of each worker; 0 for none
     load_timeout_s: float = 600.0
     quiet: bool = True
-    ontology: tuple[Path, ...] = ()  # extra files loaded with the graph (default: ontology/)
+    ontology: tuple[Path, ...] = ()  # loaded with the graph (default: the ontology model)
 
 
 class Busy(KgError):
@@ -318,7 +318,8 @@ class _Handler(BaseHTTPRequestHandler):
             if ctype == "application/sparql-query":
                 params["query"] = [body.decode("utf-8", "replace")]
             elif ctype in ("application/x-www-form-urlencoded", ""):
-                form = urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+                form = urllib.parse.parse_qs(body.decode("utf-8", "replace"),
+                                             keep_blank_values=True)
                 for k, v in form.items():
                     params.setdefault(k, []).extend(v)
             else:
@@ -419,6 +420,13 @@ class _Server(ThreadingHTTPServer):
             self.slots.release()
 
 
+def _model_files(settings: Settings) -> tuple[Path, ...]:
+    """The ontology model and schemes (not the shapes), loaded beside the graph."""
+    from kg.ontology import SHAPES_FILE
+
+    return tuple(sorted(f for f in settings.ontology_dir.glob("*.ttl") if f.name != SHAPES_FILE))
+
+
 def _is_loopback(host: str) -> bool:
     if host.lower() == "localhost":
         return True
@@ -440,7 +448,7 @@ class SparqlServer:
             path = Path(graph)
             if not path.is_file():
                 raise InputError(f"graph not found: {path} (run `kg build` first)")
-            onto = config.ontology or tuple(sorted(settings.ontology_dir.glob("*.ttl")))
+            onto = config.ontology or _model_files(settings)
             sources = [str(path.resolve()), *(str(p) for p in onto)]
         self.config = config
         self.pool = WorkerPool(sources, config)
@@ -472,8 +480,9 @@ class SparqlServer:
 
     def start(self) -> SparqlServer:
         """Serve from a background thread (tests, notebooks)."""
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.1},
-                                       daemon=True, name="kg-serve")
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       kwargs={"poll_interval": 0.1}, daemon=True,
+                                       name="kg-serve")
         self.thread.start()
         return self
 

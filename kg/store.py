@@ -87,7 +87,8 @@ class MemoryStore:
 
     def query(self, prepared: PreparedQuery, *, limit: int | None = None) -> QueryResult:
         try:
-            res = self.graph.query(prepared.algebra if prepared.algebra is not None else prepared.text)
+            res = self.graph.query(prepared.algebra if prepared.algebra is not None
+                                   else prepared.text)
             if res.type == "ASK":
                 return QueryResult("ASK", boolean=bool(res.askAnswer))
             if res.type in ("CONSTRUCT", "DESCRIBE"):

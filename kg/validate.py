@@ -98,8 +98,10 @@ def _results(report: Graph, shapes: Graph) -> tuple[ValidationResult, ...]:
 
 
 def validate_graph(graph: Graph | str | Path, settings: Settings = DEFAULT) -> ValidationReport:
-    """Check a graph (or a graph.ttl) against the SHACL shapes, with the ontology mixed in so
-    targets and sh:class follow the class hierarchy. Warnings and infos do not fail it."""
+    """Check a graph (or a graph.ttl) against the SHACL shapes. Warnings and infos do not
+    fail it. The whole model is merged into a copy of the graph (pyshacl's ont_graph would
+    bring only the OWL axioms): targets and sh:class then follow rdfs:subClassOf, and the
+    concept rule sees the SKOS schemes."""
     from pyshacl import validate
 
     if not isinstance(graph, Graph):
@@ -107,8 +109,11 @@ def validate_graph(graph: Graph | str | Path, settings: Settings = DEFAULT) -> V
 
         graph = load_turtle(Path(graph), settings=settings)
     shapes = load_shapes(settings)
+    merged = Graph()
+    merged += graph
+    merged += load_model(settings)
     conforms, report, _ = validate(
-        graph, shacl_graph=shapes, ont_graph=load_model(settings), inference="none",
+        merged, shacl_graph=shapes, inference="none", inplace=True,
         allow_warnings=True, allow_infos=True, advanced=False, abort_on_first=False,
     )
     if not isinstance(report, Graph):  # pyshacl returns, not raises, a failure to run

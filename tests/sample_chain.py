@@ -51,8 +51,9 @@ def sample_extractions() -> list[Extraction]:
     aid = a.id
     t = TEXT_A
     ents = (
-        Entity("orlov", "person", "Orlov", roles=("Insider", "LeakSource", "Seller"),
-               mentions=(_span(t, "Orlov"),), article=aid),
+        Entity("orlov", "person", "Orlov", alt_labels=("clerk Orlov", "the clerk"),
+               roles=("Insider", "LeakSource", "Seller"), mentions=(_span(t, "Orlov"),),
+               merge_notes=("'He' resolved to Orlov",), article=aid),
         Entity("kessler", "person", "Kessler", roles=("Buyer", "Fraudster"),
                mentions=(_span(t, "Kessler"),), article=aid),
         Entity("wynn", "person", "Wynn", alt_labels=("prosecutor Wynn",),

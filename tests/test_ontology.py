@@ -7,21 +7,32 @@ import hashlib
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib import namespace as rdf_ns
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
 from kg.graph import extractions_to_graph
 from kg.model import Article, Count, Entity, Event, Extraction, Money, Span, TimeExpr
 from kg.namespaces import (
-    CLAIM_STATUSES, CLASSES, DPV, DPV_PD, DT, DTC, MONEY_ROLES, PROPERTIES, SCHEMA,
+    CLAIM_STATUSES,
+    CLASSES,
+    DPV,
+    DPV_PD,
+    DT,
+    DTC,
+    MONEY_ROLES,
+    PROPERTIES,
+    SCHEMA,
 )
 from kg.ontology import (
-    DEFINITIONS_FILE, DOCS_FILE, load_model, load_shapes, stale_files,
+    DEFINITIONS_FILE,
+    DOCS_FILE,
+    load_model,
+    load_shapes,
+    stale_files,
 )
 from kg.ontology.docs import SH, curie
 from kg.ontology.schemes import load_definitions, schemes_graph

@@ -98,7 +98,10 @@ class Extractor:
 
     def _mentions(self, doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
         concepts = _vulnerabilities_of_hacking(M.concept_mentions(doc, self.matcher, sent_of))
-        concepts += _coordinated_data(doc, sent_of, self.synonyms, concepts)
+        coordinated = _coordinated_data(doc, sent_of, self.synonyms, concepts)
+        spans = {(m.span.start, m.span.end) for m in coordinated}
+        # "banking" in "banking and other information" is data, not the banking sector
+        concepts = [m for m in concepts if (m.span.start, m.span.end) not in spans] + coordinated
         taken = {t.i for m in concepts for t in _tokens(doc, m)}
         concepts += M.ad_hoc_data_mentions(doc, sent_of, taken)
         actors = M.actor_mentions(doc, sent_of)
@@ -137,7 +140,7 @@ def _coordinated_data(doc: Doc, sent_of: dict[int, int], synonyms: dict[str, str
                       found: list[Mention]) -> list[Mention]:
     """'transport, medical and banking information' is three categories."""
     out = []
-    have = {(m.span.start, m.span.end) for m in found}
+    have = {(m.span.start, m.span.end) for m in found if m.kind == "data"}
     for tok in doc:
         if tok.lower_ not in M.DATA_HEADS:
             continue

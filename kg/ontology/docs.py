@@ -1,4 +1,4 @@
-"""The ontology as a Markdown page an analyst can read without reading Turtle (ontology/README.md)."""
+"""The ontology as a Markdown page an analyst can read without Turtle (ontology/README.md)."""
 
 from __future__ import annotations
 
@@ -142,7 +142,8 @@ def _class_tree(g: Graph, classes: list[URIRef]) -> list[str]:
 
 def _classes(g: Graph) -> list[str]:
     classes = _dt_terms(g, OWL.Class)
-    out = ["## Classes", "", "The hierarchy (a class is listed under each of its superclasses):", ""]
+    out = ["## Classes", "",
+           "The hierarchy (a class is listed under each of its superclasses):", ""]
     out += _class_tree(g, classes)
     out += ["", "| Class | Label | Subclass of | Definition |", "|---|---|---|---|"]
     for c in sorted(classes, key=lambda x: _label(g, x)):
@@ -204,7 +205,8 @@ def _schemes(g: Graph) -> list[str]:
         n = len(set(g.subjects(SKOS.inScheme, s)))
         out += ["", f"### {_label(g, s)} (`{curie(s)}`)", ""]
         plays = f"; they play `{curie(cls)}`" if cls is not None else ""
-        out.append(" ".join(x for x in (_text(g, s, SKOS.definition), f"{n} concepts{plays}.") if x))
+        intro = (_text(g, s, SKOS.definition), f"{n} concepts{plays}.")
+        out.append(" ".join(x for x in intro if x))
         out += ["", "| Concept | Label | Broader | Mapping | Definition | Also called |",
                 "|---|---|---|---|---|---|"]
         out += list(_scheme_rows(g, s))

@@ -22,7 +22,14 @@ from kg.read.metadata import LineMeta, detect_language
 from kg.read.textnorm import normalize_text, paragraph_lines
 from kg.settings import DEFAULT, Settings
 
-__all__ = ["ARTICLE_SUFFIXES", "article_from_bytes", "iter_articles", "list_inputs", "read_article", "same_story_key"]
+__all__ = [
+    "ARTICLE_SUFFIXES",
+    "article_from_bytes",
+    "iter_articles",
+    "list_inputs",
+    "read_article",
+    "same_story_key",
+]
 
 Warn = Callable[[str], None]
 _log = logging.getLogger("kg.read")
@@ -38,7 +45,9 @@ def _truncate(text: str, limit: int) -> str:
     return text[: cut if cut > 0 else limit].rstrip()
 
 
-def article_from_bytes(data: bytes, path: str, *, settings: Settings = DEFAULT, warn: Warn | None = None) -> Article:
+def article_from_bytes(
+    data: bytes, path: str, *, settings: Settings = DEFAULT, warn: Warn | None = None
+) -> Article:
     """One file's bytes as a clean Article; the suffix of ``path`` says how to read them.
 
     Raises InputError (and nothing else) for bytes that hold no article."""
@@ -67,7 +76,9 @@ def article_from_bytes(data: bytes, path: str, *, settings: Settings = DEFAULT, 
     body = "\n\n".join(cleaned.paragraphs)
     if len(body) > settings.max_article_chars:
         body = _truncate(body, settings.max_article_chars)
-        (warn or _log.warning)(f"{path}: text cut to {len(body)} characters (Settings.max_article_chars)")
+        (warn or _log.warning)(
+            f"{path}: text cut to {len(body)} characters (Settings.max_article_chars)"
+        )
     return Article(
         text=body,
         path=path,
@@ -82,7 +93,9 @@ def article_from_bytes(data: bytes, path: str, *, settings: Settings = DEFAULT, 
     )
 
 
-def read_article(path: str | Path, *, settings: Settings = DEFAULT, warn: Warn | None = None) -> Article:
+def read_article(
+    path: str | Path, *, settings: Settings = DEFAULT, warn: Warn | None = None
+) -> Article:
     """One article file as a clean Article; InputError when it cannot be one."""
     p = Path(path)
     if not p.exists():
@@ -94,8 +107,10 @@ def read_article(path: str | Path, *, settings: Settings = DEFAULT, warn: Warn |
     try:
         size = p.stat().st_size
         if size > settings.max_file_bytes:
-            raise InputError(f"{p}: {size:,} bytes is over the limit of {settings.max_file_bytes:,} "
-                             "(Settings.max_file_bytes)")
+            raise InputError(
+                f"{p}: {size:,} bytes is over the limit of {settings.max_file_bytes:,} "
+                "(Settings.max_file_bytes)"
+            )
         data = p.read_bytes()
     except OSError as e:
         raise InputError(f"{p}: cannot be read ({e.strerror or e})") from e
@@ -124,12 +139,14 @@ def _merge(first: Article, again: Article) -> Article:
     )
 
 
-def iter_articles(inputs: Iterable[str | Path], warn: Warn | None = None, *,
-                  settings: Settings = DEFAULT) -> Iterator[Article]:
+def iter_articles(
+    inputs: Iterable[str | Path], warn: Warn | None = None, *, settings: Settings = DEFAULT
+) -> Iterator[Article]:
     """Every article under the inputs, in a stable order, each story once.
 
     Files that cannot be read are skipped with a one-line warning; a story read from
-    several files is yielded once, at its first place, with every path in ``sources``."""
+    several files is yielded once, at its first place, with every path in ``sources``
+    (so every file is read before the first article is yielded)."""
     warn = warn or _log.warning
     stories: dict[str, Article] = {}
     files = list_inputs(inputs, warn=warn)
@@ -146,5 +163,7 @@ def iter_articles(inputs: Iterable[str | Path], warn: Warn | None = None, *,
         else:
             stories[key] = art
     if not stories:
-        raise InputError(f"no articles found: all {len(files)} file(s) were skipped (see the warnings)")
+        raise InputError(
+            f"no articles found: all {len(files)} file(s) were skipped (see the warnings)"
+        )
     yield from stories.values()

@@ -28,24 +28,31 @@ class Cleaned:
 
 # Photo credits that mark a caption: "[Photo: Xinhua]", "(Photo/Agency)", "(Xinhua/Li Ming)".
 _CREDIT = re.compile(
-    r"(?i)\s*(?:[\[(（【]\s*(?:(?:file\s+)?photo|image|picture|pic|video|graphic|illustration)s?\b[^\])）】]{0,80}[\])）】]"
+    r"(?i)\s*(?:[\[(（【]\s*(?:(?:file\s+)?photo|image|picture|pic|video|graphic|illustration)s?\b"
+    r"[^\])）】]{0,80}[\])）】]"
     r"|[\[(（]\s*[A-Z][\w.&' -]{1,30}/[^\])）]{1,40}[\])）])\s*$"
     r"|^\s*(?:file\s+)?(?:photo|image|picture)s?\s*(?:by)?\s*[:：]\s*"
 )
 # An author's note closing the story: "Jane Roe is the Courier's technology correspondent."
 _BIO = re.compile(
-    r"^(?:about the (?:author|writer)[:.]?\s*)?(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}|the (?:author|writer))"
-    r"\s+(?:is|was|has been|writes|covers|reports)\b.{0,160}?\b(?:reporter|journalist|writer|editor|correspondent"
-    r"|columnist|contributor|freelancer|blogger|producer|author|commentator)s?\b",
-    re.I,
+    r"^(?i:about the (?:author|writer)[:.]?\s*)?"
+    r"(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3}|(?i:the (?:author|writer)))"
+    r"\s+(?:is|was|has been|writes|covers|reports)\b.{0,160}?"
+    r"\b(?:reporter|journalist|writer|editor|correspondent|columnist|contributor|freelancer"
+    r"|blogger|producer|author|commentator)s?\b"
 )
 # "... is TechNode's former reporter": the outlet the bio names.
-_BIO_OUTLET = re.compile(r"\b(?:is|was)\s+(?:the\s+)?(?P<outlet>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})['’]s\b")
-_CREDIT_LINE = re.compile(
-    r"(?i)^(?:[A-Z][\w'’.-]+\s+){1,4}contributed (?:reporting|to (?:this|the) (?:report|story|article))"
-    r"|^\(?(?:additional )?(?:reporting|writing|editing) by\b"
+_BIO_OUTLET = re.compile(
+    r"\b(?:is|was)\s+(?:the\s+)?(?P<outlet>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,3})['’]s\b"
 )
-_STOP = set("a an the of and or to in on at for by with from as is was are were be that this it its".split())
+_CREDIT_LINE = re.compile(
+    r"^(?:[A-Z][\w'’.-]+\s+){1,4}contributed "
+    r"(?:reporting|to (?:this|the) (?:report|story|article))"
+    r"|^\(?(?i:(?:additional )?(?:reporting|writing|editing) by)\b"
+)
+_STOP = set(
+    "a an the of and or to in on at for by with from as is was are were be that this it its".split()
+)
 _CONTENT = re.compile(r"[^\W_]+", re.U)
 MIN_LIST_RUN = 3  # this many headline-like lines in a row are a list of links, not the story
 
@@ -61,7 +68,9 @@ def _content_words(text: str) -> set[str]:
 
 def _title_like(text: str) -> bool:
     n = _words(text)
-    return 3 <= n <= 25 and not text.endswith((":", "：", ".")) and not re.search(r">>|»|›|\|", text)
+    return (
+        3 <= n <= 25 and not text.endswith((":", "：", ".")) and not re.search(r">>|»|›|\|", text)
+    )
 
 
 def _header(lines: list[str], known_title: str | None) -> tuple[str | None, LineMeta, list[str]]:
@@ -90,8 +99,12 @@ def _header(lines: list[str], known_title: str | None) -> tuple[str | None, Line
         title = lines[title_at] if title_at >= 0 else None
     # A standfirst under the title is part of the story even without a full stop.
     standfirst = [
-        lines[i] for i in candidates
-        if title_at >= 0 and i > title_at and _words(lines[i]) >= 8 and re.search(r"\b[a-z]{3,}\b", lines[i])
+        lines[i]
+        for i in candidates
+        if title_at >= 0
+        and i > title_at
+        and _words(lines[i]) >= 8
+        and re.search(r"\b[a-z]{3,}\b", lines[i])
     ]
     return title, LineMeta(**facts), standfirst
 
@@ -156,8 +169,10 @@ def _trim_tail(paras: list[str]) -> tuple[list[str], LineMeta]:
         if bio and _words(last) <= 70 and bio.group("name").split()[-1] not in earlier:
             name = bio.group("name")
             outlet = _BIO_OUTLET.search(last)
-            found = LineMeta(byline=None if name.lower().startswith("the ") else tidy_name(name),
-                             outlet=tidy_name(outlet.group("outlet")) if outlet else None)
+            found = LineMeta(
+                byline=None if name.lower().startswith("the ") else tidy_name(name),
+                outlet=tidy_name(outlet.group("outlet")) if outlet else None,
+            )
             paras.pop()
         elif _CREDIT_LINE.match(last) or not is_sentence(last):
             paras.pop()
@@ -171,7 +186,9 @@ def clean_lines(lines: list[str], known_title: str | None = None) -> Cleaned:
     kinds = [classify(line) for line in lines]
     start = next((i for i, k in enumerate(kinds) if k == Kind.PROSE), None)
     if start is None:  # no paragraph of prose: take the first plain sentence, if any
-        start = next((i for i, k in enumerate(kinds) if k == Kind.SHORT and is_sentence(lines[i])), None)
+        start = next(
+            (i for i, k in enumerate(kinds) if k == Kind.SHORT and is_sentence(lines[i])), None
+        )
     if start is None:
         title, meta, _ = _header(lines, known_title)
         return Cleaned((), title, meta)
@@ -180,9 +197,14 @@ def clean_lines(lines: list[str], known_title: str | None = None) -> Cleaned:
     body, body_kinds = lines[start:end], kinds[start:end]
     # A short line that recurs is a label or menu item of the page, not the story's.
     seen = Counter(_key(x) for x, k in zip(body, body_kinds, strict=True) if k == Kind.SHORT)
-    body_kinds = [Kind.UI if k == Kind.SHORT and seen[_key(x)] > 1 else k for x, k in zip(body, body_kinds, strict=True)]
-    paras = standfirst + [strip_bullet(body[i]) if not body[i][:1].isdigit() else body[i]
-                          for i in _drop_lists(body, body_kinds)]
+    body_kinds = [
+        Kind.UI if k == Kind.SHORT and seen[_key(x)] > 1 else k
+        for x, k in zip(body, body_kinds, strict=True)
+    ]
+    paras = standfirst + [
+        strip_bullet(body[i]) if not body[i][:1].isdigit() else body[i]
+        for i in _drop_lists(body, body_kinds)
+    ]
     if title and paras and _key(paras[0]) == _key(title):
         paras = paras[1:]
     paras = _captions(paras)
@@ -190,6 +212,7 @@ def clean_lines(lines: list[str], known_title: str | None = None) -> Cleaned:
     for p in paras:  # a paragraph printed twice (a caption repeating the lead) is read once
         unique.setdefault(_key(p), p)
     paras, bio = _trim_tail(list(unique.values()))
-    meta = LineMeta(byline=meta.byline or bio.byline, outlet=meta.outlet or bio.outlet, published=meta.published)
+    meta = LineMeta(
+        byline=meta.byline or bio.byline, outlet=meta.outlet or bio.outlet, published=meta.published
+    )
     return Cleaned(tuple(paras), title, meta)
-

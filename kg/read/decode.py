@@ -19,20 +19,37 @@ _BOMS = (
 # Declared or detected names -> the codec we decode with. GB18030 is a superset of GB2312
 # and GBK; browsers read a declared Latin-1 or ASCII page as windows-1252 (WHATWG).
 _SUPERSETS = {
-    "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "euc-cn": "gb18030", "cp936": "gb18030",
-    "x-gbk": "gb18030", "big5": "big5", "big5-hkscs": "big5hkscs", "cp950": "cp950",
-    "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252",
-    "ascii": "cp1252", "windows-1252": "cp1252", "cp1252": "cp1252",
-    "utf8": "utf-8", "utf-8": "utf-8", "utf-16": "utf-16", "unicode": "utf-16",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "euc-cn": "gb18030",
+    "cp936": "gb18030",
+    "x-gbk": "gb18030",
+    "big5": "big5",
+    "big5-hkscs": "big5hkscs",
+    "cp950": "cp950",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "windows-1252": "cp1252",
+    "cp1252": "cp1252",
+    "utf8": "utf-8",
+    "utf-8": "utf-8",
+    "utf-16": "utf-16",
+    "unicode": "utf-16",
 }
 # Single-byte Latin code pages a detector may pick for Western text where windows-1252 fits
 # just as well; news copies are far more often windows-1252 than any of these.
-_LATIN_LOOKALIKES = {
-    "cp1250", "cp1257", "cp775", "cp850", "cp852", "cp858", "cp437", "cp1006", "latin_1",
-    "iso8859_2", "iso8859_4", "iso8859_9", "iso8859_13", "iso8859_15", "iso8859_16",
-    "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish", "cp1254", "cp1258", "cp1125",
-}
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
+_LATIN_LOOKALIKES = frozenset(
+    "cp1250 cp1257 cp775 cp850 cp852 cp858 cp437 cp1006 cp1125 cp1254 cp1258 latin_1 iso8859_2"
+    " iso8859_4 iso8859_9 iso8859_13 iso8859_15 iso8859_16 mac_roman mac_latin2 mac_iceland"
+    " mac_turkish".split()
+)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I
+)
 # Characters that no text file carries in quantity: controls (but tab and newlines),
 # replacement marks from undecodable bytes, private-use and unassigned-looking code points.
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\ufff0-\ufffc]")
@@ -97,7 +114,12 @@ def _plausibility(text: str) -> float:
         n += 1
         if 0x2010 <= o <= 0x203A or 0x20A0 <= o <= 0x20CF:  # quotes, dashes, ellipsis, currency
             score += 2
-        elif 0xC0 <= o <= 0xFF or 0x4E00 <= o <= 0x9FFF or 0x3000 <= o <= 0x303F or 0xFF01 <= o <= 0xFF5E:
+        elif (
+            0xC0 <= o <= 0xFF
+            or 0x4E00 <= o <= 0x9FFF
+            or 0x3000 <= o <= 0x303F
+            or 0xFF01 <= o <= 0xFF5E
+        ):
             score += 1  # accented letters, Chinese characters and punctuation
         elif 0xA0 <= o < 0xC0:
             score += 0.5  # Latin-1 signs: some common (£ ° ©), most only in mojibake
@@ -113,8 +135,11 @@ def _detect(data: bytes) -> Decoded:
     if sum(b < 0x80 for b in data[:20000]) >= 0.9 * min(len(data), 20000):
         # A few non-ASCII characters give the detector's statistics too little to go on.
         names = [m.encoding for m in results] + ["gb18030", "big5", "cp1252"]
-        decodings = [(c, t) for c in dict.fromkeys(filter(None, map(_codec, names)))
-                     if (t := _strict(data, c)) is not None]
+        decodings = [
+            (c, t)
+            for c in dict.fromkeys(filter(None, map(_codec, names)))
+            if (t := _strict(data, c)) is not None
+        ]
         if decodings:
             # Of equally natural readings, windows-1252 is the likeliest for Western text.
             codec, text = max(decodings, key=lambda d: (_plausibility(d[1]), d[0] == "cp1252"))
@@ -141,7 +166,7 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     decoded: Decoded | None = None
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            decoded = Decoded(data[len(bom):].decode(codec, errors="replace"), codec)
+            decoded = Decoded(data[len(bom) :].decode(codec, errors="replace"), codec)
             break
     if decoded is None and (codec := _utf16_without_bom(data)):
         decoded = Decoded(data.decode(codec, errors="replace"), codec)
@@ -152,7 +177,9 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
         text = _strict(data, "utf-8")  # valid UTF-8 with non-ASCII bytes is UTF-8 in practice
         if text is not None:
             decoded = Decoded(text, "utf-8")
-        elif declared and (codec := _codec(declared)) and (text := _strict(data, codec)) is not None:
+        elif (
+            declared and (codec := _codec(declared)) and (text := _strict(data, codec)) is not None
+        ):
             decoded = Decoded(text, codec)
         else:
             decoded = _detect(data)

@@ -20,7 +20,9 @@ def _walk(root: Path, warn: Warn) -> list[Path]:
     """Article files under a folder; symlinked folders are followed once, so loops end."""
     found: list[Path] = []
     seen: set[tuple[int, int]] = set()
-    for here, dirs, files in os.walk(root, followlinks=True, onerror=lambda e: warn(f"skipped {e.filename}: {e.strerror}")):
+    for here, dirs, files in os.walk(
+        root, followlinks=True, onerror=lambda e: warn(f"skipped {e.filename}: {e.strerror}")
+    ):
         st = os.stat(here)
         if (st.st_dev, st.st_ino) in seen:
             dirs[:] = []

@@ -25,60 +25,129 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d+(?:[.,]\d+)*")
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CLOSERS = "\"”’')]」』»*"
 _STOPS = (".", "!", "?", "。", "！", "？", "…")
-_SENTENCE_END = re.compile(r"[.!?。！？](?:[\"”’')\]」』]*)\s+(?=[\"“‘(]?[A-Z\u3400-\u9fff])|[。！？]")
+_SENTENCE_END = re.compile(
+    r"[.!?。！？](?:[\"”’')\]」』]*)\s+(?=[\"“‘(]?[A-Z\u3400-\u9fff])|[。！？]"
+)
+
+
+def _any(*phrases: str) -> str:
+    """One alternation of phrase patterns, kept one a line below so they read as a list."""
+    return "(?:" + "|".join(phrases) + ")"
+
 
 # Share bars and tool rows: "0 Comment(s) Print E-mail", "Share | Tweet", "Adjust font size: A+ A-".
 _SHARE = re.compile(
-    r"(?i)(?:\b\d+\s*)?\bcomments?(?:\s*\((?:s|\d+)\))?|\bprint(?:\s+this)?(?:\s+(?:page|article|story))?\b"
-    r"|\be-?mail(?:\s+this)?(?:\s+(?:page|article|story|to a friend))?\b|\bshare(?:\s+this)?(?:\s+(?:page|article|story))?"
-    r"(?:\s+(?:on|via))?\b|\bbookmark(?:\s+and\s+share)?\b|\btweet\b|\bcopy link\b|\bsave\b|\blisten\b"
-    r"|\b(?:facebook|twitter|linkedin|whatsapp|wechat|weibo|reddit|pinterest|telegram|qzone|messenger)\b"
-    r"|\b(?:adjust\s+)?(?:font|text)\s+size\b\s*:?|(?<!\w)a\s*[+-](?!\w)|\bgo to forum\b|>>|[|]"
+    "(?i)"
+    + _any(
+        r"(?:\b\d+\s*)?\bcomments?(?:\s*\((?:s|\d+)\))?",
+        r"\bprint(?:\s+this)?(?:\s+(?:page|article|story))?\b",
+        r"\be-?mail(?:\s+this)?(?:\s+(?:page|article|story|to a friend))?\b",
+        r"\bshare(?:\s+this)?(?:\s+(?:page|article|story))?(?:\s+(?:on|via))?\b",
+        r"\bbookmark(?:\s+and\s+share)?\b",
+        r"\b(?:tweet|copy link|save|listen|go to forum)\b",
+        r"\b(?:facebook|twitter|linkedin|whatsapp|wechat|weibo|reddit|pinterest|telegram|qzone)\b",
+        r"\b(?:adjust\s+)?(?:font|text)\s+size\b\s*:?",
+        r"(?<!\w)a\s*[+-](?!\w)",
+        r">>",
+        r"[|]",
+    )
 )
 _LEFTOVER = re.compile(r"^[\W\d_]*$")
 
+# Headers of lists of other stories: the header and the headlines under it go.
 _LIST = re.compile(
-    r"(?i)(?:we recommend|recommended(?: for you| stories| articles| reading| videos)?"
-    r"|most (?:popular|read|viewed|shared|commented|e-?mailed)|popular(?: stories| news| now| articles| posts)?"
-    r"|trending(?: now| stories| news)?|editor'?s'? (?:picks?|choice)|selections? for you"
-    r"|you (?:may|might) (?:also )?(?:like|enjoy|be interested in)|(?:also|further) read(?:ing)?|read (?:more|also|next)"
-    r"|see also|related(?: articles| stories| news| posts| links| coverage| topics| content| reading| videos)?"
-    r"|more (?:stories|news|from .{1,40}|on this(?: topic| story)?|in [\w ]{1,30})|top (?:stories|news|headlines)"
-    r"|(?:the )?latest(?: news| stories| headlines| updates)?|in other news|don'?t miss|hot (?:topics|news|stories)"
-    r"|what'?s (?:new|hot|happening)(?: in .{1,30})?|photos?|videos?|galler(?:y|ies)|in pictures|multimedia"
-    r"|special reports?|highlights|headlines|news in brief|quick links|across (?:the )?\w+|elsewhere on .{1,30})"
+    "(?i)"
+    + _any(
+        r"we recommend",
+        r"recommended(?: for you| stories| articles| reading| videos)?",
+        r"most (?:popular|read|viewed|shared|commented|e-?mailed)",
+        r"popular(?: stories| news| now| articles| posts)?",
+        r"trending(?: now| stories| news)?",
+        r"editor'?s'? (?:picks?|choice)",
+        r"selections? for you",
+        r"you (?:may|might) (?:also )?(?:like|enjoy|be interested in)",
+        r"(?:also|further) read(?:ing)?",
+        r"read (?:more|also|next)",
+        r"see also",
+        r"related(?: articles| stories| news| posts| links| coverage| topics| content| reading)?",
+        r"more (?:stories|news|from .{1,40}|on this(?: topic| story)?|in [\w ]{1,30})",
+        r"top (?:stories|news|headlines)",
+        r"(?:the )?latest(?: news| stories| headlines| updates)?",
+        r"in other news|don'?t miss|hot (?:topics|news|stories)",
+        r"what'?s (?:new|hot|happening)(?: in .{1,30})?",
+        r"photos?|videos?|galler(?:y|ies)|in pictures|multimedia|special reports?",
+        r"highlights|headlines|news in brief|quick links|elsewhere on .{1,30}",
+        r"相关(?:新闻|阅读|报道|文章|链接)|热门(?:推荐|文章|新闻|排行)|推荐阅读|猜你喜欢",
+        r"热点新闻|延伸阅读|更多(?:新闻|精彩)|排行榜|(?:精彩|今日|编辑)推荐",
+    )
 )
+# The comment section: a whole line that names it, or a line that opens its form.
 _COMMENTS_WHOLE = re.compile(
-    r"(?i)(?:\d+\s*)?comments?(?:\s*\((?:s|\d+)\))?|no comments?(?: yet| so far)?|reader comments"
-    r"|(?:show|view|read|load|hide) (?:all )?comments?|comments? (?:are|is) closed.*|have your say|discussion"
+    "(?i)"
+    + _any(
+        r"(?:\d+\s*)?comments?(?:\s*\((?:s|\d+)\))?",
+        r"no comments?(?: yet| so far)?",
+        r"reader comments|have your say|discussion",
+        r"(?:show|view|read|load|hide) (?:all )?comments?",
+        r"comments? (?:are|is) closed.*",
+        r"我要评论|发表评论|网友评论|评论\s*[(（]\d+[)）]|已有\d+人(?:参与|评论)|共\d+条评论",
+    )
 )
 _COMMENTS_START = re.compile(
-    r"(?i)^(?:leave (?:a|your) (?:comments?|reply)|add (?:a |your )?comments?|post (?:a |your )?comments?"
-    r"|write (?:a )?comments?|join the (?:discussion|conversation)|go to forum|speak your mind)"
+    "(?i)^"
+    + _any(
+        r"leave (?:a|your) (?:comments?|reply)",
+        r"(?:add|post|write) (?:a |your )?comments?",
+        r"join the (?:discussion|conversation)",
+        r"go to forum|speak your mind",
+    )
 )
+# Whole lines that are tools, labels, form fields, ads or credits.
 _UI_WHOLE = re.compile(
-    r"(?i)(?:advertisements?|advertising|sponsored(?: content)?|ads?|promoted|scroll (?:down )?to continue.*"
-    r"|story continues below.*|continue reading.*|skip to (?:main )?content|back to top|top|more|next|previous"
-    r"|(?:previous|next) (?:article|story|page|post)|home|menu|search|log ?in|sign ?in|sign up|register|subscribe"
-    r"|close|share|print|name|e-?mail|website|submit|send|post comment|post|reply|cancel|user ?name(?: required)?"
-    r"|your (?:comment|name|e-?mail)(?: required)?|password|captcha|verification code|rss|newsletters?|mobile|apps?"
-    r"|about us|contact(?: us)?|privacy(?: policy)?|terms of (?:use|service)|loading.*|accept(?: all)?|reject(?: all)?"
-    r"|\(?(?:responsible |chief )?editors?\s*[:：].*|(?:tags?|keywords?|topics?|filed under|categories)\s*[:：].*"
-    r"|\[?(?:file )?(?:photo|image|picture|video|graphic)s?(?: credit)?\s*[:：/].{0,60}"
-    r"|(?:related|read more|read also|see also|also read|more)\s*[:：].{0,150}|https?://\S+|www\.\S+)"
+    "(?i)"
+    + _any(
+        r"advertisements?|advertising|sponsored(?: content)?|ads?|promoted",
+        r"scroll (?:down )?to continue.*|story continues below.*|continue reading.*",
+        r"skip to (?:main )?content|back to top|top|more|next|previous",
+        r"(?:previous|next) (?:article|story|page|post)",
+        r"home|menu|search|log ?in|sign ?in|sign up|register|subscribe|close|share|print",
+        r"name|e-?mail|website|submit|send|post comment|post|reply|cancel|password|captcha",
+        r"user ?name(?: required)?|your (?:comment|name|e-?mail)(?: required)?|verification code",
+        r"rss|newsletters?|mobile|apps?|about us|contact(?: us)?|privacy(?: policy)?",
+        r"terms of (?:use|service)|loading.*|accept(?: all)?|reject(?: all)?",
+        r"\(?(?:responsible |chief )?editors?\s*[:：].*",
+        r"(?:tags?|keywords?|topics?|filed under|categories)\s*[:：].*",
+        r"\[?(?:file )?(?:photo|image|picture|video|graphic)s?(?: credit)?\s*[:：/].{0,60}",
+        r"(?:related|read more|read also|see also|also read|more)\s*[:：].{0,150}",
+        r"https?://\S+|www\.\S+",
+        r"分享到.*|打印(?:本页|此文)?|关闭(?:窗口)?|返回顶部|扫一扫.*|收藏|字号\s*[:：]?.*",
+        r"免责声明.*|上一篇.*|下一篇.*|广告|(?:责任编辑|责编|编辑)\s*[:：].*|【(?:纠错|打印|关闭|收藏)】.*",
+    )
 )
+# Notices and calls to action found anywhere in a (short) line.
 _UI_ANYWHERE = re.compile(
-    r"(?i)\b(?:we|this (?:web)?site|our (?:web)?site) uses? cookies\b|\bcookie (?:policy|settings|preferences|notice"
-    r"|consent)\b|\baccept (?:all )?cookies\b|\bby continuing to (?:browse|use)\b|\bakismet\b|\breduce spam\b"
-    r"|\bcomment data is processed\b|\bcomments? (?:are|is|will be) (?:moderated|reviewed)\b"
-    r"|\bcomments? may be (?:removed|deleted|edited)\b|\b(?:racist|abusive|off-topic)\b.{0,40}\bcomments?\b"
-    r"|\byour e-?mail address will not be published\b|\brequired fields are marked\b|\bnotify me of (?:new|follow-up)\b"
-    r"|\bsave my name\b|\benter the (?:words|code|characters) (?:you see|shown|above)\b"
-    r"|^follow (?:us|[\w .'’&-]{1,40}?) on (?:twitter|facebook|x|weibo|wechat|instagram|linkedin|youtube|tiktok|telegram)\b"
-    r"|^(?:like|join|find) us on\b|\b(?:sign up|subscribe)\b.{0,40}\b(?:newsletter|updates|alerts)\b|^(?:click|tap) here\b"
-    r"|\bdownload (?:our|the) app\b|^send (?:us )?your (?:stor(?:y|ies)|tips?|photos)|^get (?:more|the latest) .{0,40}from\b"
-    r"|(?:copyright|©).{0,60}\b(?:19|20)\d{2}\b|\ball rights reserved\b|\bjavascript (?:is )?(?:disabled|required)\b"
-    r"|\benable javascript\b|\byour browser does not support\b"
+    "(?i)"
+    + _any(
+        r"\b(?:we|this (?:web)?site|our (?:web)?site) uses? cookies\b",
+        r"\bcookie (?:policy|settings|preferences|notice|consent)\b",
+        r"\baccept (?:all )?cookies\b|\bby continuing to (?:browse|use)\b",
+        r"\bakismet\b|\breduce spam\b|\bcomment data is processed\b",
+        r"\bcomments? (?:are|is|will be) (?:moderated|reviewed)\b",
+        r"\bcomments? may be (?:removed|deleted|edited)\b",
+        r"\b(?:racist|abusive|off-topic)\b.{0,40}\bcomments?\b",
+        r"\byour e-?mail address will not be published\b|\brequired fields are marked\b",
+        r"\bnotify me of (?:new|follow-up)\b|\bsave my name\b",
+        r"\benter the (?:words|code|characters) (?:you see|shown|above)\b",
+        r"^follow (?:us|[\w .'’&-]{1,40}?) on (?:twitter|facebook|x|weibo|wechat|instagram|linkedin"
+        r"|youtube|tiktok|telegram)\b",
+        r"^(?:like|join|find) us on\b|^(?:click|tap) here\b",
+        r"\b(?:sign up|subscribe)\b.{0,40}\b(?:newsletter|updates|alerts)\b",
+        r"\bdownload (?:our|the) app\b",
+        r"^send (?:us )?your (?:stor(?:y|ies)|tips?|photos)|^get (?:more|the latest) .{0,40}from\b",
+        r"(?:copyright|©).{0,60}\b(?:19|20)\d{2}\b|\ball rights reserved\b",
+        r"\bjavascript (?:is )?(?:disabled|required)\b|\benable javascript\b",
+        r"\byour browser does not support\b",
+    )
 )
 # Navigation trails: "Home >> World >> Asia", "English » China Society".
 _CRUMB = re.compile(r"\s*(?:>>|»|›|\s>\s)\s*")
@@ -100,18 +169,22 @@ def ends_sentence(text: str) -> bool:
 
 
 def is_prose(text: str) -> bool:
-    """A paragraph with sentence structure: long enough and closed, or long, or several sentences."""
+    """A paragraph with sentence structure: long enough and closed (a colon opens a list or a
+    quote), or long, or several sentences."""
     n = word_count(text)
-    return (n >= 10 and ends_sentence(text)) or n >= 20 or (n >= 8 and len(_SENTENCE_END.findall(text)) >= 1)
+    closed = ends_sentence(text) or text.endswith((":", "："))
+    return (n >= 10 and closed) or n >= 20 or (n >= 8 and len(_SENTENCE_END.findall(text)) >= 1)
 
 
 def is_sentence(text: str) -> bool:
     """A short line that still reads as a sentence ("He declined to comment.")."""
-    return is_prose(text) or (word_count(text) >= 3 and ends_sentence(text) and not text.rstrip(_CLOSERS).endswith("?"))
+    return is_prose(text) or (
+        word_count(text) >= 3 and ends_sentence(text) and not text.rstrip(_CLOSERS).endswith("?")
+    )
 
 
 def strip_share_tokens(line: str) -> str:
-    """The line without share/print/comment-count tokens: "0 Comment(s)Print E-mail CRI, ..." -> "CRI, ..."."""
+    """The line without share and print tokens: "0 Comment(s)Print CRI, 2016" -> "CRI, 2016"."""
     return re.sub(r"\s{2,}", " ", _SHARE.sub(" ", line)).strip(" |:-")
 
 

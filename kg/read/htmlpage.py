@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -31,20 +32,39 @@ class Page:
     language: str | None = None
 
 
-_SNIFF = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
+_SNIFF = re.compile(
+    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S
+)
 _TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "headline", "title")
-_AUTHOR_KEYS = ("author", "article:author", "byl", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator")
-_OUTLET_KEYS = ("og:site_name", "application-name", "dc.publisher", "publisher", "article:publisher", "twitter:site")
-_DATE_KEYS = (
-    "article:published_time", "og:published_time", "datepublished", "date", "pubdate", "publishdate",
-    "publish-date", "publication_date", "dc.date", "dc.date.issued", "dcterms.issued", "dcterms.created",
-    "sailthru.date", "parsely-pub-date", "article.published", "originalpublicationdate", "displaydate",
+_AUTHOR_KEYS = tuple(
+    "author article:author byl parsely-author sailthru.author dc.creator dcterms.creator".split()
+)
+_OUTLET_KEYS = tuple(
+    "og:site_name application-name dc.publisher publisher article:publisher twitter:site".split()
+)
+_DATE_KEYS = tuple(
+    "article:published_time og:published_time datepublished date pubdate publishdate "
+    "publish-date publication_date dc.date dc.date.issued dcterms.issued dcterms.created "
+    "sailthru.date parsely-pub-date article.published originalpublicationdate displaydate".split()
 )
 _ARTICLE_TYPES = re.compile(r"Article|Posting|Report|WebPage", re.I)
 _TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|»)\s+")
 # Blocks whose text the fallback reader takes, and regions it never reads.
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "li", "blockquote", "pre", "td")
-_CHROME = ("nav", "header", "footer", "aside", "form", "script", "style", "noscript", "template", "button", "select")
+LAYOUT_CELL_WORDS = 60  # a table cell with this much text holds the page, not data
+_CHROME = (
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "button",
+    "select",
+)
 
 
 def looks_like_html(text: str) -> bool:
@@ -54,8 +74,9 @@ def looks_like_html(text: str) -> bool:
 
 def _tree(markup: str) -> lxml_html.HtmlElement | None:
     try:
-        return lxml_html.document_fromstring(markup.encode("utf-8", errors="replace"),
-                                             parser=lxml_html.HTMLParser(encoding="utf-8"))
+        return lxml_html.document_fromstring(
+            markup.encode("utf-8", errors="replace"), parser=lxml_html.HTMLParser(encoding="utf-8")
+        )
     except (etree.ParserError, ValueError, etree.XMLSyntaxError):
         return None
 
@@ -138,7 +159,11 @@ def _published(tree: lxml_html.HtmlElement, meta: dict[str, str], ld: dict[str, 
     if iso := parse_date(ld.get("datePublished")):
         return iso
     for el in tree.iter("time"):
-        marked = el.get("pubdate") is not None or el.get("itemprop") == "datePublished" or "publish" in (el.get("class") or "")
+        marked = (
+            el.get("pubdate") is not None
+            or el.get("itemprop") == "datePublished"
+            or "publish" in (el.get("class") or "")
+        )
         if marked and (iso := parse_date(el.get("datetime") or el.text_content())):
             return iso
     return None
@@ -155,27 +180,47 @@ def _byline(tree: lxml_html.HtmlElement, meta: dict[str, str], ld: dict[str, str
     return tidy_name(name) or None
 
 
-def _main_text(markup: str) -> str | None:
+def _unwrap_layout_tables(tree: lxml_html.HtmlElement) -> None:
+    """Turn tables used for page layout into plain blocks, so their text is read as paragraphs.
+
+    Old news sites put the whole story in one table cell, lines split by <br>; read as a
+    table, it comes out as a single row with every line run together."""
+    for table in list(tree.iter("table")):
+        cells = table.iter("td", "th")
+        if any(len(cell.text_content().split()) >= LAYOUT_CELL_WORDS for cell in cells):
+            for el in table.iter("table", "thead", "tbody", "tfoot", "tr", "td", "th"):
+                el.tag = "div"
+
+
+def _main_text(tree: lxml_html.HtmlElement) -> str | None:
     """The page's main text by trafilatura, one paragraph per line; None when it finds none."""
     import trafilatura
 
     try:
         return trafilatura.extract(
-            markup, include_comments=False, include_tables=True, include_images=False,
-            include_links=False, deduplicate=False, with_metadata=False, output_format="txt",
+            copy.deepcopy(tree),
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            deduplicate=False,
+            with_metadata=False,
+            output_format="txt",
         )
     except Exception:  # noqa: BLE001 - a third-party parser on arbitrary markup; no text is the answer
         return None
 
 
 def _block_text(tree: lxml_html.HtmlElement) -> str:
-    """Text of the page's paragraphs outside navigation and forms: for pages too small for trafilatura."""
+    """Paragraph texts outside navigation and forms: for pages too small for trafilatura."""
     body = tree.find("body")
     if body is None:
         return ""
     lines: list[str] = []
     for el in body.iter(*_BLOCKS):
-        if any(a.tag in _CHROME for a in el.iterancestors()) or any(c.tag in _BLOCKS for c in el.iterdescendants()):
+        if any(a.tag in _CHROME for a in el.iterancestors()) or any(
+            c.tag in _BLOCKS for c in el.iterdescendants()
+        ):
             continue
         text = re.sub(r"\s+", " ", el.text_content()).strip()
         if text:
@@ -191,7 +236,8 @@ def read_page(markup: str) -> Page:
     meta, ld = _meta_tags(tree), _json_ld(tree)
     for el in tree.iter("script", "style", "noscript", "template"):  # never part of the text
         el.text = None
-    text = _main_text(markup)
+    _unwrap_layout_tables(tree)
+    text = _main_text(tree)
     if not text:
         text = _block_text(tree)
     lang = (tree.get("lang") or meta.get("og:locale") or "").strip().lower()[:2] or None

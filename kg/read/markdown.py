@@ -32,15 +32,23 @@ def front_matter(text: str) -> tuple[str, str | None, LineMeta]:
     m = _FRONT.match(text)
     if not m:
         return text, None, LineMeta()
-    fields = {f.group("key").lower(): f.group("value").strip("\"' ") for f in _FIELD.finditer(m.group("body"))}
+    fields = {
+        f.group("key").lower(): f.group("value").strip("\"' ")
+        for f in _FIELD.finditer(m.group("body"))
+    }
     author = fields.get("author") or fields.get("byline")
-    outlet = fields.get("source") or fields.get("publisher") or fields.get("outlet") or fields.get("site")
+    outlet = (
+        fields.get("source")
+        or fields.get("publisher")
+        or fields.get("outlet")
+        or fields.get("site")
+    )
     meta = LineMeta(
         byline=tidy_name(author) if author else None,
         outlet=tidy_name(outlet) if outlet else None,
         published=parse_date(fields.get("date") or fields.get("published")),
     )
-    return text[m.end():], fields.get("title") or None, meta
+    return text[m.end() :], fields.get("title") or None, meta
 
 
 def plain_markdown(text: str) -> str:

@@ -19,19 +19,28 @@ class LineMeta:
 
 
 # Clock times and labels around a dateline: "09:14", "10:30 a.m. BJT", "Updated:", "Posted on".
-_TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?(?:[A-Z]{2,4}|GMT|UTC)(?:[+-]\d{1,2})?\)?)?",
-                   re.I)
+_TIME = re.compile(
+    r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?(?:[A-Z]{2,4}|GMT|UTC)(?:[+-]\d{1,2})?\)?)?",
+    re.I,
+)
 _LABELS = re.compile(
-    r"(?i)\b(?:(?:last\s+)?updated|published|posted|released?|release time|date|time|first published)\b"
+    r"(?i)\b(?:(?:last\s+)?updated|published|posted|released?|release time|date|time"
+    r"|first published)\b"
     r"(?:\s+(?:on|at))?\s*[:：]?|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|^\s*on\s+"
     r"|(?:发布|发表|更新)?(?:时间|日期)\s*[:：]|星期[一二三四五六日天]"
 )
 # Labels that start a new field on a line that has several: "来源：新华网 作者：王明".
-_FIELD_START = re.compile(r"(?i)(?<=\S)\s*(?=(?:来源|稿源|作者|记者|责任编辑|责编|编辑|source|author|editor)\s*[:：])")
+_FIELD_START = re.compile(
+    r"(?i)(?<=\S)\s*(?=(?:来源|稿源|作者|记者|责任编辑|责编|编辑|source|author|editor)\s*[:：])"
+)
 _SPLIT = re.compile(r"\s*(?:[|•·/;,()（）\[\]]|\s[-–—]\s|\s{2,})\s*")
 _BY = re.compile(r"(?i)^(?:written |reported |text |story |words |photos? )?by[:\s]\s*(.+)$")
-_AUTHOR = re.compile(r"(?i)^(?:author|reporter|writer|correspondent|journalist|作者|记者|撰文)s?\s*[:：]\s*(.+)$")
-_SOURCE = re.compile(r"(?i)^(?:source|from|via|publisher|outlet|origin|来源|稿源|出处)\s*[:：]\s*(.+)$")
+_AUTHOR = re.compile(
+    r"(?i)^(?:author|reporter|writer|correspondent|journalist|作者|记者|撰文)s?\s*[:：]\s*(.+)$"
+)
+_SOURCE = re.compile(
+    r"(?i)^(?:source|from|via|publisher|outlet|origin|来源|稿源|出处)\s*[:：]\s*(.+)$"
+)
 _IGNORED = re.compile(
     r"(?i)^(?:(?:staff|senior|chief|special|our|own)\s+)?(?:reporters?|correspondents?|writers?|editors?|journalists?)"
     r"$|^(?:(?:responsible\s+|chief\s+)?editors?|责任编辑|责编|编辑)\s*[:：].*$|^in\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?$|^(?:agencies|staff|wires?|at|on)$"
@@ -64,13 +73,21 @@ def _name_like(text: str, max_words: int = 6) -> bool:
     if len(words) > max_words or (len(words) == 1 and _NOT_NAMES.match(words[0])):
         return False
     caps = [w for w in words if w.lower() not in _CONNECTORS]
-    return bool(caps) and all(w[0].isupper() or w[0].isdigit() for w in caps) and not re.search(r"[!?:>»›=]", text)
+    return (
+        bool(caps)
+        and all(w[0].isupper() or w[0].isdigit() for w in caps)
+        and not re.search(r"[!?:>»›=]", text)
+    )
 
 
 def _people(text: str) -> str | None:
     """The names in a byline, without role words or place ("Zhou Wenting in Shanghai")."""
     names = _BY_PLACE.sub("", text)
-    names = re.sub(r"(?i),?\s*(?:staff|senior|chief|special)?\s*(?:reporters?|writers?|correspondents?)$", "", names)
+    names = re.sub(
+        r"(?i),?\s*(?:staff|senior|chief|special)?\s*(?:reporters?|writers?|correspondents?)$",
+        "",
+        names,
+    )
     parts = [p for p in re.split(r"\s*(?:,|\band\b|&|、)\s*", names) if p]
     if parts and all(_name_like(p, 4) and not re.search(r"\d", p) for p in parts):
         return tidy_name(names)
@@ -84,7 +101,7 @@ def parse_meta_line(line: str) -> LineMeta | None:
         return None
     byline = outlet = None
     hit = find_date(line)
-    rest = line if hit is None else line[: hit.start] + " | " + line[hit.end:]
+    rest = line if hit is None else line[: hit.start] + " | " + line[hit.end :]
     rest = _LABELS.sub(" | ", _TIME.sub(" | ", _FIELD_START.sub(" | ", rest)))
     bare: list[str] = []  # chunks that can only be an outlet's name
     wrapped = line.strip().startswith("(") and line.strip().endswith(")")
@@ -121,7 +138,7 @@ def parse_meta_line(line: str) -> LineMeta | None:
 
 
 _STOPWORDS = {
-    "en": "the of and to in is that for on with was said by from has have are were it as at".split(),
+    "en": "the of and to in is that for on with was said by from has have are were it at".split(),
     "fr": "le la les de des et est que pour dans une sur par qui pas au du".split(),
     "de": "der die das und ist nicht mit von den zu auf ein eine sich für dem".split(),
     "es": "el la los las de que y en por con para una del se es al".split(),

@@ -38,8 +38,11 @@ def _looks_wrapped(lines: list[str]) -> bool:
     # A wrap breaks mid-sentence: the next line goes on in lower case, or the line ends
     # without a stop. Separate short paragraphs and headings do neither.
     joins = sum(
-        1 for a, b in zip(heads, lines[1:], strict=False)
-        if b[:1].islower() or a.endswith((",", "-", ";")) or not a.endswith((".", "!", "?", ":", '"', "”"))
+        1
+        for a, b in zip(heads, lines[1:], strict=False)
+        if b[:1].islower()
+        or a.endswith((",", "-", ";"))
+        or not a.endswith((".", "!", "?", ":", '"', "”"))
     )
     lower = sum(1 for b in lines[1:] if b[:1].islower())
     return joins == len(heads) and lower * 2 >= len(heads)

@@ -199,20 +199,31 @@ def run_query(
             target.close()
 
 
+def load_for_query(path: Path, settings: Settings = DEFAULT) -> Graph:
+    """A graph file plus the ontology model (class tree, schemes) but not the SHACL shapes."""
+    from kg.errors import InputError
+    from kg.graph import load_turtle
+    from kg.ontology import load_model
+
+    g = load_turtle(path, settings=settings)
+    try:
+        g += load_model(settings)
+    except InputError:  # no ontology folder here: queries run without subclass reasoning
+        pass
+    return g
+
+
 def _target(graph: Graph | str | Path | None, store: Store | str | None,
             settings: Settings) -> Store:
-    from kg.graph import load_turtle
     from kg.store import MemoryStore
 
     if store is None:
         if isinstance(graph, Graph):
             return MemoryStore(graph)
-        path = Path(graph) if graph is not None else Path("out/graph.ttl")
-        return MemoryStore(load_turtle(path, with_ontology=True, settings=settings))
+        return MemoryStore(load_for_query(Path(graph or "out/graph.ttl"), settings))
     target = open_store(store, settings=settings) if isinstance(store, str) else store
     if graph is not None:
-        target.load(graph if isinstance(graph, Graph)
-                    else load_turtle(Path(graph), with_ontology=True, settings=settings))
+        target.load(graph if isinstance(graph, Graph) else load_for_query(Path(graph), settings))
     return target
 
 
@@ -262,7 +273,7 @@ def _table(result: QueryResult, width: int = 80) -> str:
     head = list(result.variables)
     body = [[_cell(_curie(t), width) for t in row] for row in result.rows]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(head)]
-    fmt = "  ".join("{:<%d}" % w for w in widths)
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     lines = [fmt.format(*head).rstrip(), "  ".join("-" * w for w in widths)]
     lines += [fmt.format(*r).rstrip() for r in body]
     n = len(result.rows)

@@ -16,8 +16,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
 
-from kg.export import register
-from kg.export.ntriples import sorted_lines
+from kg.exporters import register
+from kg.exporters.ntriples import sorted_lines
 from kg.namespaces import DT, SCHEMA
 
 

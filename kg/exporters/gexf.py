@@ -8,8 +8,8 @@ from pathlib import Path
 from networkx.readwrite.gexf import GEXFWriter
 from rdflib import Graph
 
-from kg.export import register
-from kg.export.projection import project
+from kg.exporters import register
+from kg.exporters.projection import project
 
 
 @register("gexf", ".gexf", "GEXF 1.2 graph for Gephi")

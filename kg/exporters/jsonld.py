@@ -8,7 +8,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg.export import register
+from kg.exporters import register
 from kg.namespaces import PREFIXES
 
 
@@ -27,7 +27,9 @@ def _stable(value: Any, key: str = "") -> Any:
         return {k: _stable(v, k) for k, v in sorted(value.items())}
     if isinstance(value, list):
         items = [_stable(v) for v in value]
-        return items if key == "@list" else sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+        if key == "@list":
+            return items
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
     return value
 
 
@@ -38,4 +40,5 @@ def render(graph: Graph, out: Path) -> dict[Path, bytes]:
     doc = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=True))
     text = json.dumps(_stable(doc), indent=1, ensure_ascii=False, sort_keys=False)
     ctx_text = json.dumps({"@context": ctx}, indent=1)
-    return {out: (text + "\n").encode("utf-8"), context_path(out): (ctx_text + "\n").encode("utf-8")}
+    return {out: (text + "\n").encode("utf-8"),
+            context_path(out): (ctx_text + "\n").encode("utf-8")}

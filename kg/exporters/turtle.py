@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.export import register
+from kg.exporters import register
 
 
 @register("turtle", ".ttl", "Turtle, the build's own format")

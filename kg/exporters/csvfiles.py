@@ -8,8 +8,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.export import register
-from kg.export.projection import attribute_keys, project
+from kg.exporters import register
+from kg.exporters.projection import attribute_keys, project
 
 
 def _csv(rows: list[list[object]]) -> bytes:

@@ -64,7 +64,7 @@ def export_graph(graph: Graph, fmt: str, out: str | Path, *, redact: bool = Fals
     if exp.suffix and out.is_dir():
         out = out / f"graph{exp.suffix}"
     if redact:
-        from kg.export.redact import redact_persons
+        from kg.exporters.redact import redact_persons
 
         graph = redact_persons(graph)
     return write_files(exp.render(graph, out))
@@ -89,7 +89,7 @@ def write_files(files: dict[Path, bytes]) -> list[Path]:
 
 
 # Importing a format module registers it.
-from kg.export import (  # noqa: E402,F401
+from kg.exporters import (  # noqa: E402,F401
     csvfiles,
     gexf,
     graphml,

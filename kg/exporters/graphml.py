@@ -8,8 +8,8 @@ from pathlib import Path
 import networkx as nx
 from rdflib import Graph
 
-from kg.export import register
-from kg.export.projection import project
+from kg.exporters import register
+from kg.exporters.projection import project
 
 
 @register("graphml", ".graphml", "GraphML property graph (Cytoscape, yEd, Gephi)")

@@ -20,8 +20,8 @@ from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
 
 from kg.errors import OutputError
-from kg.export import register
-from kg.export.projection import local_name
+from kg.exporters import register
+from kg.exporters.projection import local_name
 from kg.namespaces import DT, SCHEMA
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://w3id.org/datatrade-kg/stix")
@@ -216,7 +216,8 @@ def bundle_objects(graph: Graph) -> list[dict[str, Any]]:
     """Every STIX object of the graph as a plain dict, sorted by id."""
     r = _Reader(graph)
     stamp = _stamp(graph)
-    producer = {"type": "identity", "spec_version": "2.1", "id": stix_id("identity", "datatrade-kg"),
+    producer = {"type": "identity", "spec_version": "2.1",
+                "id": stix_id("identity", "datatrade-kg"),
                 "created": stamp, "modified": stamp, "name": "datatrade-kg",
                 "identity_class": "system"}
     common = {"spec_version": "2.1", "created": stamp, "modified": stamp,

@@ -1,0 +1,224 @@
+"""Sentences and mentions: surnames, groups, role nouns, vocabulary concepts, coordinated
+data categories, agencies, places and laws, each on a small hand-written sentence."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from kg.extract import mentions as M
+from kg.extract.pipeline import Extractor
+from kg.model import Article, Entity, Extraction, Mention
+
+
+@pytest.fixture(scope="module")
+def ex() -> Extractor:
+    return Extractor()
+
+
+def article(text: str) -> Article:
+    return Article(text=text, path="t.txt", sha256=hashlib.sha256(text.encode()).hexdigest(),
+                   published="2020-05-01")
+
+
+def extract(ex: Extractor, text: str) -> Extraction:
+    return ex.extract(article(text))
+
+
+def mentions(ex: Extractor, text: str) -> list[Mention]:
+    """Actor, organisation and concept mentions of a text, as the mention stage gives them."""
+    doc = ex.nlp(text)
+    sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
+    actors = M.actor_mentions(doc, sent_of)
+    persons = {m.label for m in actors if m.kind == "person"}
+    return (M.concept_mentions(doc, ex.matcher, sent_of) + actors
+            + M.org_mentions(doc, sent_of, persons))
+
+
+def labels(ms: list[Mention], kind: str) -> set[str]:
+    return {m.label for m in ms if m.kind == kind}
+
+
+def concepts(x: Extraction, kind: str) -> set[str]:
+    return {e.concept for e in x.entities if e.kind == kind and e.concept}
+
+
+def entity(x: Extraction, label: str) -> Entity:
+    found = [e for e in x.entities if e.label == label or label in e.alt_labels]
+    assert found, f"no entity {label!r} in {[e.label for e in x.entities]}"
+    return found[0]
+
+
+# --- people named by surname --------------------------------------------------------------
+
+
+def test_surnamed_gives_a_person(ex):
+    ms = mentions(ex, "A man surnamed Wang was detained in the city on Friday.")
+    assert "Wang" in labels(ms, "person")
+
+
+def test_identified_as_gives_a_person(ex):
+    ms = mentions(ex, "The suspect, identified as Zhao, ran a small printing shop.")
+    assert "Zhao" in labels(ms, "person")
+
+
+def test_surname_list_gives_each_person_and_the_others(ex):
+    ms = mentions(ex, "Li, Zhang and three others were arrested last week.")
+    assert {"Li", "Zhang"} <= labels(ms, "person")
+    assert any(m.label.endswith("others") for m in ms if m.kind == "people")
+
+
+def test_every_later_bare_surname_is_the_same_person(ex):
+    text = "A woman surnamed Deng worked at a clinic. Deng copied the files at night."
+    ms = [m for m in mentions(ex, text) if m.kind == "person" and m.label == "Deng"]
+    assert len(ms) == 2
+
+
+def test_capitalised_sentence_opener_is_no_surname(ex):
+    ms = mentions(ex, "Police said the suspect, named as Guo, had fled. According to police, he was caught.")
+    assert "According" not in labels(ms, "person")
+    assert "Guo" in labels(ms, "person")
+
+
+def test_full_name_from_ner_is_a_person(ex):
+    ms = mentions(ex, "Investigators said Rajesh Kumar had copied the customer list before he resigned.")
+    assert "Rajesh Kumar" in labels(ms, "person")
+
+
+# --- groups and role nouns ----------------------------------------------------------------
+
+
+def test_group_mentions(ex):
+    ms = mentions(ex, "Police broke up a syndicate in the port city. Five fraud gangs bought the lists.")
+    groups = labels(ms, "group")
+    assert "syndicate" in groups
+    assert any("gangs" in g for g in groups)
+
+
+def test_gang_of_people_is_a_group(ex):
+    ms = mentions(ex, "A gang of 12 people stole identity card numbers from a courier company.")
+    assert any(m.label.startswith("gang") for m in ms if m.kind == "group")
+
+
+def test_role_noun_employee_at_an_organisation_is_people(ex):
+    ms = mentions(ex, "An employee at a shopping platform copied the orders.")
+    people = [m for m in ms if m.kind == "people"]
+    assert any(m.label.startswith("employee") for m in people)
+    assert any("employee at a shopping platform" in m.alt_labels for m in people)
+
+
+def test_hacker_noun_implies_leak_source_hacker(ex):
+    ms = mentions(ex, "Hackers broke into the server and took the records.")
+    hackers = [m for m in ms if m.kind == "people" and m.label.lower() == "hackers"]
+    assert hackers and set(hackers[0].roles) == {"LeakSource", "Hacker"}
+
+
+def test_seller_noun_alone_implies_no_role(ex):
+    ms = mentions(ex, "Vendors gathered at the market on Sunday.")
+    assert all(not m.roles for m in ms if m.label.lower() == "vendors")
+
+
+def test_unscrupulous_merchants_are_leak_sources_but_merchants_are_not(ex):
+    bad = mentions(ex, "Unscrupulous merchants handed over the order lists.")
+    plain = mentions(ex, "Merchants handed over the order lists.")
+    assert any("LeakSource" in m.roles for m in bad if "merchants" in m.label.lower())
+    assert not any(m.roles for m in plain if "merchants" in m.label.lower())
+
+
+# --- vocabulary concepts ------------------------------------------------------------------
+
+
+def test_data_category_synonyms_map_to_one_concept(ex):
+    x = extract(ex, "The clerk sold mobile numbers and later sold phone numbers to a broker.")
+    phone = [e for e in x.entities if e.concept == "data/telephone-number"]
+    assert len(phone) == 1
+
+
+def test_coordinated_categories_are_three(ex):
+    x = extract(ex, "The gang stole transport, medical and banking information from a travel agency.")
+    assert {"data/transport", "data/medical", "data/financial"} <= concepts(x, "data")
+
+
+def test_coordinated_nouns_are_each_a_category(ex):
+    x = extract(ex, "He sold the names, phone numbers and home addresses of the tenants.")
+    assert {"data/name", "data/telephone-number", "data/address"} <= concepts(x, "data")
+
+
+def test_banking_in_a_data_list_is_no_sector(ex):
+    x = extract(ex, "The gang stole transport, medical and banking information from a travel agency.")
+    assert not [e for e in x.entities if e.kind == "sector"]
+
+
+def test_channel_from_vocabulary(ex):
+    x = extract(ex, "The data was sold in WeChat groups and on Telegram.")
+    assert {"channel/wechat", "channel/telegram"} <= concepts(x, "channel")
+
+
+def test_online_is_a_channel_where_data_was_sold(ex):
+    x = extract(ex, "The suspects sold the addresses online.")
+    assert "channel/internet" in concepts(x, "channel")
+
+
+def test_online_shopping_is_no_channel(ex):
+    x = extract(ex, "Online shopping grew by a fifth last year, the ministry said.")
+    assert "channel/internet" not in concepts(x, "channel")
+
+
+def test_loophole_exploited_to_take_data_is_a_method(ex):
+    x = extract(ex, "The hacker exploited a loophole in the booking website to steal the guest list.")
+    assert concepts(x, "method")
+
+
+def test_loophole_in_a_tax_rule_is_no_method(ex):
+    x = extract(ex, "Critics say a loophole in the tax rules lets landlords avoid stamp duty.")
+    assert not concepts(x, "method")
+
+
+def test_fraud_scheme_from_vocabulary(ex):
+    x = extract(ex, "The buyers used the lists for telecom fraud.")
+    assert "fraud/telecom-fraud" in concepts(x, "fraud")
+
+
+# --- organisations, agencies, places, laws ------------------------------------------------
+
+
+def test_named_public_security_bureau_is_an_agency_and_gives_its_place(ex):
+    ms = mentions(ex, "The Jinhua Public Security Bureau said the case was closed.")
+    assert "Jinhua Public Security Bureau" in labels(ms, "agency")
+    assert "Jinhua" in labels(ms, "place")
+
+
+def test_city_police_is_an_agency(ex):
+    ms = mentions(ex, "Delhi Police arrested two men on Monday.")
+    assert any("Police" in a for a in labels(ms, "agency"))
+
+
+def test_bank_name_is_no_agency(ex):
+    ms = mentions(ex, "Harbour Savings Bank said its systems were secure.")
+    assert not any("Bank" in a for a in labels(ms, "agency"))
+
+
+def test_places_from_ner(ex):
+    ms = mentions(ex, "The calls came from Fujian and Guangxi, police in Hangzhou said.")
+    assert {"Fujian", "Guangxi", "Hangzhou"} <= labels(ms, "place")
+
+
+def test_law_with_year(ex):
+    ms = mentions(ex, "He admitted two offences under the Data Protection Act 2018.")
+    assert any(x.startswith("Data Protection Act") for x in labels(ms, "law"))
+
+
+def test_article_of_the_criminal_law(ex):
+    ms = mentions(ex, "The court cited Article 253 of the Criminal Law.")
+    assert any("Criminal Law" in x for x in labels(ms, "law"))
+
+
+def test_law_enforcement_is_no_law(ex):
+    ms = mentions(ex, "Law Enforcement Officers from three towns attended the meeting.")
+    assert not labels(ms, "law")
+
+
+def test_domain_name_is_a_website(ex):
+    ms = mentions(ex, "The lists were taken from shopmart.com last spring.")
+    assert "shopmart.com" in labels(ms, "website")
