@@ -230,7 +230,8 @@ def project(graph: Graph) -> Projection:
                 articles=tuple(sorted({str(a) for a in po.get(PROV.wasDerivedFrom, [])})),
                 evidence=_evidence(idx, po))
     # the article's date stands in for events that carry no time of their own
-    dates = {a.iri: (a.published or "")[:4] or None for a in articles.values()}
+    dates = {a.iri: a.published[:4] for a in articles.values()
+             if a.published and a.published[:4].isdigit()}
     events = [replace(e, year=e.year or dates.get(e.article or ""),
                       participants=tuple(p for p in e.participants if p[1] in nodes))
               for e in events]

@@ -261,3 +261,7 @@ def main() -> None:  # pragma: no cover - console entry
     except KgError as e:
         typer.echo(f"error: {e}", err=True)
         sys.exit(e.exit_code)
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m kg.cli`
+    main()

@@ -48,6 +48,7 @@ STYLE = {
 ASIDE_ORDER = ("Data category", "Leak method", "Channel", "Sector", "Agency", "Location", "Law",
                "Other actor")
 MAX_EVIDENCE = 4  # sentences per node or edge in the tooltip
+SENTENCE_CHARS = 600  # a runaway "sentence" (a whole paragraph) is cut here
 LABEL_CHARS = 36  # canvas labels are cut here; the tooltip shows the whole name
 # Chain layout, in vis canvas units: stage columns wrap into sub-columns past MAX_ROWS.
 COLUMN_GAP, ROW_GAP, SUBCOLUMN_GAP, MAX_ROWS = 340, 90, 150, 14
@@ -213,7 +214,7 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
                      arts=sorted(art_index[a] for a in n.articles if a in art_index))
         info.append({"label": n.label, "cls": n.display, "types": list(n.classes),
                      "alt": list(n.alt_labels[:5]), "deg": deg[iri],
-                     "ev": [[ev.sentence, art_index.get(ev.article, -1)]
+                     "ev": [[_short(ev.sentence, SENTENCE_CHARS), art_index.get(ev.article, -1)]
                             for ev in n.evidence[:MAX_EVIDENCE]]})
 
     merged: dict[tuple[int, int, str], list] = {}
@@ -225,7 +226,8 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
         evs = [events[x.event] for x in links if x.event in events]
         arts = sorted({art_index[x.article] for x in links if x.article in art_index})
         net.add_edge(a, b, id=k, label=rel, rel=rel, arts=arts, value=len(links))
-        sentences = list(dict.fromkeys((s.sentence, art_index.get(s.article, -1))
+        sentences = list(dict.fromkeys((_short(s.sentence, SENTENCE_CHARS),
+                                        art_index.get(s.article, -1))
                                        for e in evs for s in e.evidence))
         edge_info.append({"facts": sorted({f for e in evs for f in _event_facts(e)}),
                           "ev": [list(s) for s in sentences[:MAX_EVIDENCE]]})
@@ -245,9 +247,9 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
                       "published": a.published, "source": a.source} for a in articles],
         "omitted": None if not left_out else {
             "nodes": sum(left_out.values()), "total": len(proj.nodes),
-            "edges": len(proj.links) - sum(len(v) for v in merged.values()),
+            "edges": len({(x.source, x.target, x.relation) for x in proj.links}) - len(merged),
             "byClass": sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0]))},
-        "unlinked": sum(1 for i in kept if not deg[i]), "columnGap": COLUMN_GAP,
+        "unlinked": sum(1 for i in kept if not deg[i]), "columnGap": COLUMN_GAP, "large": large,
         "options": _vis_options(len(kept), large),
     }
     return PageData(data=data, shown=len(kept), total=len(proj.nodes))
@@ -276,7 +278,7 @@ def _vis_options(n: int, large: bool) -> dict:
                     "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.01,
                                          "springLength": 120, "springConstant": 0.08,
                                          "avoidOverlap": 0.3},
-                    "stabilization": {"enabled": True, "iterations": 200 if large else 600,
+                    "stabilization": {"enabled": True, "iterations": 100 if large else 600,
                                       "updateInterval": 25, "fit": True}},
     }
 

@@ -260,10 +260,10 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 10  # a slow client cannot hold its thread for long
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        self._handle(None)
+        self._handle(post=False)
 
     def do_POST(self) -> None:  # noqa: N802
-        self._handle(self._body())
+        self._handle(post=True)
 
     def do_PUT(self) -> None:  # noqa: N802
         self._send(405, "read-only endpoint: only GET and POST queries", {"Allow": "GET, POST"})
@@ -282,13 +282,15 @@ class _Handler(BaseHTTPRequestHandler):
         if length < 0:
             raise _Reply(411, "a POST needs a valid Content-Length")
         if length > self.server.config.max_query_bytes:
+            # Read (a bounded part of) what was sent, so the client sees our answer, not a reset.
+            self.rfile.read(min(length, 1024 * 1024))
             raise _Reply(413, f"query larger than {self.server.config.max_query_bytes} bytes")
         return self.rfile.read(length)
 
-    def _handle(self, body: bytes | None) -> None:
+    def _handle(self, post: bool) -> None:
         try:
             self._check_host()
-            self._answer(*self._request(body))
+            self._answer(*self._request(self._body() if post else None))
         except _Reply as r:
             self._send(r.status, r.message, r.headers)
         except Exception as e:  # a bug of ours: say so, log it, keep serving the others

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -95,8 +96,16 @@ def _sparql_term(value: str) -> str:
 # --- the read-only check -------------------------------------------------------------------
 
 
+_PARSER_LOCK = threading.Lock()  # rdflib's pyparsing grammar is not thread-safe
+
+
 @functools.lru_cache(maxsize=512)
 def _check_cached(text: str) -> PreparedQuery | QueryError:
+    with _PARSER_LOCK:
+        return _check(text)
+
+
+def _check(text: str) -> PreparedQuery | QueryError:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 

@@ -148,6 +148,7 @@ def test_caption_repeating_the_lead_goes_and_a_repeated_paragraph_is_kept_once(
 def test_short_story_paragraphs_and_question_headings_survive(tmp_path: Path) -> None:
     lines = [
         "Gang sold hotel guest lists",
+        "Twelve people have been arrested.",
         "Police in Redmoor said a gang sold the guest lists of 40 hotels to scammers in two years.",
         "How did they get the lists?",
         "A night clerk at one of the hotels copied the registers every week, police said.",

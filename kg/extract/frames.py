@@ -11,14 +11,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from kg.extract.mentions import MONEY_WORDS, is_money
 from kg.model import Mention
 from kg.vocab import lexicon
 
-MONEY_WORDS = {"money", "cash", "funds", "savings", "tuition", "yuan", "dollars", "payment",
-               "payments", "fee", "fees", "deposit", "deposits", "profit", "profits"}
 DATA_WORDS = {"information", "data", "details", "records", "record", "database", "databases",
               "password", "passwords", "info", "it", "them", "pieces", "items", "numbers",
-              "addresses", "names", "accounts", "files", "entries"}
+              "addresses", "names", "accounts", "files", "entries", "list", "lists"}
 ORG_NOUNS = {"company", "companies", "platform", "platforms", "website", "websites", "firm", "firms",
              "bank", "banks", "hospital", "hospitals", "operator", "operators", "provider",
              "providers", "store", "stores", "portal", "portals", "app", "apps", "retailer",
@@ -246,6 +245,8 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
         gov = head.head
         if gov.pos_ == "NOUN" and gov.lower_ == "suspicion":  # "on suspicion of buying"
             gov = gov.head.head if gov.dep_ == "pobj" else gov.head
+            if gov.dep_ == "acl" and gov.head.pos_ in {"NOUN", "PROPN"}:
+                return gov.head, passive  # hung on the name: "a man surnamed X on suspicion of"
         if gov.pos_ in {"VERB", "AUX"}:
             obj = next((c for c in gov.children if c.dep_ in {"dobj", "nsubjpass"}), None)
             if obj is not None and gov.lemma_ in lexicon()["enforcement_actions"]:
@@ -406,7 +407,7 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
                 for s in _prep_objects(verb, {"from"}):
                     add(resolve(idx, s, PERSONLIKE), "Seller", "purchase", verb, status)
         if lemma in frames["fraud"] and lemma not in {"sell"}:
-            money_obj = any(o.lower_ in MONEY_WORDS for o in objs)
+            money_obj = any(is_money(o) for o in objs)
             if lemma == "lose" and money_obj:
                 add(actors, "Victim", "fraud", verb, status)
                 for f in _prep_objects(verb, {"to"}):
@@ -421,7 +422,7 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
             # "told shareholders ...", "called wine buyers ..." inside a described scam
             add([m for m in victim_objs if m.kind == "people"], "Victim", "fraud", verb, status)
         if lemma in {"obtain", "get", "extort", "take", "demand", "collect"}:
-            if any(o.lower_ in MONEY_WORDS for o in objs):
+            if any(is_money(o) for o in objs):
                 for v in _prep_objects(verb, {"from"}):
                     add(resolve(idx, v, {"people", "person"}), "Victim", "fraud", verb, status)
         if lemma in enforcement:

@@ -190,7 +190,8 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
             continue
         two = f"{doc[tok.i - 1].lower_} {low}" if tok.i > 0 else low
         role = actor_words.get(two) or actor_words.get(low) or actor_words.get(tok.lemma_.lower())
-        if role is None and low not in victim_words and tok.lemma_.lower() not in victim_words:
+        if role is None and low not in victim_words and tok.lemma_.lower() not in victim_words \
+                and not loses_money(tok):
             continue
         if tok.idx in occupied:
             continue
@@ -209,6 +210,25 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
                     sentence=sent_of[tok.i], head=tok.i, roles=roles, alt_labels=alts,
                     concept="plural" if plural else None))
     return out
+
+
+MONEY_WORDS = {"money", "cash", "funds", "savings", "tuition", "yuan", "dollars", "payment",
+               "payments", "fee", "fees", "deposit", "deposits", "profit", "profits", "rupees",
+               "pounds", "euros", "ringgit", "lakh", "lakhs", "crore", "crores", "pesos", "yen"}
+
+
+def is_money(tok: Token) -> bool:
+    """A sum as an object: 'lost money', 'lost 2,000 yuan', 'lost $300', 'lost Rs 2 lakh'."""
+    return tok.lower_ in MONEY_WORDS or (tok.like_num and any(
+        c.tag_ == "$" or c.pos_ == "SYM" or c.lower_ in MONEY_WORDS or c.lower_ in {"rs", "rs.", "rm"}
+        for c in tok.children))
+
+
+def loses_money(tok: Token) -> bool:
+    """The subject of losing a sum is a victim whatever noun names it ('a retired teacher')."""
+    verb = tok.head
+    return tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and verb.lemma_.lower() == "lose" and any(
+        c.dep_ == "dobj" and is_money(c) for c in verb.children)
 
 
 def _is_surname_he(doc: Doc, sp: SpacySpan) -> bool:

@@ -76,7 +76,7 @@ def _title_like(text: str) -> bool:
 def _header(lines: list[str], known_title: str | None) -> tuple[str | None, LineMeta, list[str]]:
     """Title, merged byline/outlet/date, and standfirst lines from the lines above the story."""
     facts: dict[str, str] = {}
-    candidates: list[int] = []
+    shorts: list[int] = []
     first_meta: int | None = None
     for i, line in enumerate(lines):
         kind = classify(line)
@@ -88,8 +88,9 @@ def _header(lines: list[str], known_title: str | None) -> tuple[str | None, Line
             for field in ("byline", "outlet", "published"):
                 if getattr(meta, field) and field not in facts:
                     facts[field] = getattr(meta, field)
-        elif kind == Kind.SHORT and _title_like(line):
-            candidates.append(i)
+        elif kind == Kind.SHORT:
+            shorts.append(i)
+    candidates = [i for i in shorts if _title_like(lines[i])]
     if known_title:
         title_at = next((i for i in candidates if _key(lines[i]) == _key(known_title)), -1)
         title = known_title
@@ -97,14 +98,16 @@ def _header(lines: list[str], known_title: str | None) -> tuple[str | None, Line
         before = [i for i in candidates if first_meta is None or i < first_meta]
         title_at = (before[-1] if first_meta is not None else before[0]) if before else -1
         title = lines[title_at] if title_at >= 0 else None
-    # A standfirst under the title is part of the story even without a full stop.
+    # Under the title, a short opening sentence or a standfirst (even without a full stop)
+    # is part of the story.
     standfirst = [
         lines[i]
-        for i in candidates
-        if title_at >= 0
-        and i > title_at
-        and _words(lines[i]) >= 8
-        and re.search(r"\b[a-z]{3,}\b", lines[i])
+        for i in shorts
+        if i > title_at
+        and (
+            is_sentence(lines[i])
+            or (_words(lines[i]) >= 8 and re.search(r"\b[a-z]{3,}\b", lines[i]))
+        )
     ]
     return title, LineMeta(**facts), standfirst
 
