@@ -29,6 +29,15 @@ ASIDE_RELATION = {"dataCategory": "data", "leakMethod": "method", "channel": "vi
 ACTION_RELATION = {"Arrest": "arrested", "Detention": "detained", "Prosecution": "prosecuted",
                    "Conviction": "convicted"}
 ROLES = tuple(ROLE_STAGE) + tuple(ASIDE_RELATION) + ("agency", "target")
+# Terms looked up once: rdflib builds a new URIRef on every namespace attribute access.
+P = {name: DT[name] for name in (
+    *ROLES, "evidence", "sentence", "inArticle", "startOffset", "money", "amount", "currency",
+    "moneyRole", "perUnit", "time", "startDate", "recordCount", "personCount", "claimStatus",
+    "sourcePath")}
+TYPE, LABEL, PREF_LABEL, ALT_LABEL = RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel
+DERIVED_FROM, NEWS_ARTICLE = PROV.wasDerivedFrom, SCHEMA.NewsArticle
+PUBLISHER, DATE_PUBLISHED = SCHEMA.publisher, SCHEMA.datePublished
+DT_PREFIX, DTC_PREFIX = str(DT), str(DTC)
 
 # Display class of an entity: first match wins; each maps to a chain stage (None: aside).
 DISPLAY_CLASSES: tuple[tuple[str, tuple[str, ...], float | None], ...] = (
@@ -95,7 +104,7 @@ class NodeRef:
 
     @property
     def is_concept(self) -> bool:
-        return self.iri.startswith(str(DTC))
+        return self.iri.startswith(DTC_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -181,11 +190,11 @@ def _first(values: list, default: str | None = None) -> str | None:
 
 def _evidence(idx: dict, po: dict) -> tuple[EvidenceRef, ...]:
     refs = []
-    for ev in po.get(DT.evidence, ()):
+    for ev in po.get(P["evidence"], ()):
         e = idx.get(ev, {})
-        starts = [i for i in (_int(v) for v in e.get(DT.startOffset, [])) if i is not None]
-        refs.append(EvidenceRef(sentence=_first(e.get(DT.sentence, []), "") or "",
-                                article=_first(e.get(DT.inArticle, []), "") or "",
+        starts = [i for i in (_int(v) for v in e.get(P["startOffset"], [])) if i is not None]
+        refs.append(EvidenceRef(sentence=_first(e.get(P["sentence"], []), "") or "",
+                                article=_first(e.get(P["inArticle"], []), "") or "",
                                 start=min(starts, default=0)))
     return tuple(sorted(set(refs), key=lambda r: (r.article, r.start, r.sentence)))
 
@@ -201,11 +210,11 @@ def display_class(classes: set[str]) -> tuple[str, float | None]:
 
 
 def _article_ref(iri: str, po: dict) -> ArticleRef:
-    label = _first(po.get(RDFS.label, []), _local(iri)) or ""
+    label = _first(po.get(LABEL, []), _local(iri)) or ""
     return ArticleRef(iri=iri, id=_local(iri), label=label,
-                      publisher=_first(po.get(SCHEMA.publisher, [])),
-                      published=_first(po.get(SCHEMA.datePublished, [])),
-                      source=_first(po.get(DT.sourcePath, [])))
+                      publisher=_first(po.get(PUBLISHER, [])),
+                      published=_first(po.get(DATE_PUBLISHED, [])),
+                      source=_first(po.get(P["sourcePath"], [])))
 
 
 def project(graph: Graph) -> Projection:
@@ -216,18 +225,18 @@ def project(graph: Graph) -> Projection:
     articles: dict[str, ArticleRef] = {}
     for s in sorted(idx, key=str):
         po = idx[s]
-        types = {_local(t) for t in po.get(RDF.type, []) if str(t).startswith(str(DT))}
-        if SCHEMA.NewsArticle in po.get(RDF.type, []):
+        types = {_local(t) for t in po.get(TYPE, []) if str(t).startswith(DT_PREFIX)}
+        if NEWS_ARTICLE in po.get(TYPE, []):
             articles[str(s)] = _article_ref(str(s), po)
         elif types & EVENT_CLASSES:
             events.append(_event_ref(idx, s, po, types))
         elif types & ENTITY_CLASSES and isinstance(s, URIRef):
-            labels = po.get(RDFS.label, []) + po.get(SKOS.prefLabel, [])
+            labels = po.get(LABEL, []) + po.get(PREF_LABEL, [])
             nodes[str(s)] = NodeRef(
                 iri=str(s), label=_first(labels, _local(s)) or "", display=display_class(types)[0],
                 classes=tuple(sorted(types)),
-                alt_labels=tuple(sorted(map(str, po.get(SKOS.altLabel, [])))),
-                articles=tuple(sorted({str(a) for a in po.get(PROV.wasDerivedFrom, [])})),
+                alt_labels=tuple(sorted(map(str, po.get(ALT_LABEL, [])))),
+                articles=tuple(sorted({str(a) for a in po.get(DERIVED_FROM, [])})),
                 evidence=_evidence(idx, po))
     # the article's date stands in for events that carry no time of their own
     dates = {a.iri: a.published[:4] for a in articles.values()
@@ -240,29 +249,29 @@ def project(graph: Graph) -> Projection:
 
 
 def _event_ref(idx: dict, s: object, po: dict, types: set[str]) -> EventRef:
-    participants = sorted((role, str(o)) for role in ROLES for o in po.get(DT[role], []))
+    participants = sorted((role, str(o)) for role in ROLES for o in po.get(P[role], []))
     money = []
-    for m in po.get(DT.money, []):
+    for m in po.get(P["money"], []):
         mp = idx.get(m, {})
-        amount = _decimal(_first(mp.get(DT.amount, [])))
+        amount = _decimal(_first(mp.get(P["amount"], [])))
         if amount is None:
             continue
-        money.append(MoneyRef(amount=amount, currency=_first(mp.get(DT.currency, []), "?") or "?",
-                              role=_local(_first(mp.get(DT.moneyRole, []), "amount")),
-                              per=_first(mp.get(DT.perUnit, []))))
+        money.append(MoneyRef(amount=amount, currency=_first(mp.get(P["currency"], []), "?") or "?",
+                              role=_local(_first(mp.get(P["moneyRole"], []), "amount")),
+                              per=_first(mp.get(P["perUnit"], []))))
     year = None
-    for t in po.get(DT.time, []):
-        start = _first(idx.get(t, {}).get(DT.startDate, []))
+    for t in po.get(P["time"], []):
+        start = _first(idx.get(t, {}).get(P["startDate"], []))
         year = start[:4] if start and start[:4].isdigit() else year
-    records = [r for r in (_int(v) for v in po.get(DT.recordCount, [])) if r is not None]
-    persons = [r for r in (_int(v) for v in po.get(DT.personCount, [])) if r is not None]
+    records = [r for r in (_int(v) for v in po.get(P["recordCount"], [])) if r is not None]
+    persons = [r for r in (_int(v) for v in po.get(P["personCount"], [])) if r is not None]
     return EventRef(iri=str(s), classes=tuple(sorted(types)),
-                    article=_first(po.get(PROV.wasDerivedFrom, [])),
+                    article=_first(po.get(DERIVED_FROM, [])),
                     participants=tuple(participants),
                     records=max(records) if records else None,
                     persons=max(persons) if persons else None,
                     money=tuple(sorted(money, key=lambda m: (m.role, m.currency, m.amount))),
-                    year=year, status=_local(_first(po.get(DT.claimStatus, []), "reported")),
+                    year=year, status=_local(_first(po.get(P["claimStatus"], []), "reported")),
                     evidence=_evidence(idx, po))
 
 

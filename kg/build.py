@@ -192,9 +192,20 @@ def _progress_bar(show: bool, inputs: list[str | Path]) -> Iterator[Callable[[],
 
     columns = (TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
                TextColumn("articles"), TimeElapsedColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
+    # No refresh thread: worker processes may be forked while the bar is up.
+    with Progress(*columns, console=console, transient=True, auto_refresh=False) as bar:
         task = bar.add_task("extracting", total=_count_inputs(inputs))
-        yield lambda: bar.advance(task)
+        last = 0.0
+
+        def advance() -> None:
+            nonlocal last
+            bar.advance(task)
+            now = time.monotonic()
+            if now - last > 0.1:
+                bar.refresh()
+                last = now
+
+        yield advance
 
 
 # --- outputs ---------------------------------------------------------------------------------

@@ -186,9 +186,10 @@ class ProcessExecutor:
 
     def map(self, articles: Iterable[Article]) -> Iterator[Extracted]:
         if self._pool is None:
-            # spawn: no fork of a process that already runs threads (progress bar, rdflib).
+            # The platform's default start method (fork on Linux: quick, and a script without
+            # a __main__ guard still works); the build runs no threads of its own by then.
             self._pool = ProcessPoolExecutor(
-                max_workers=self.options.workers, mp_context=multiprocessing.get_context("spawn"),
+                max_workers=self.options.workers, mp_context=multiprocessing.get_context(),
                 initializer=_init_worker, initargs=(self.settings,))
         pool = self._pool
         try:

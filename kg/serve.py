@@ -53,6 +53,7 @@ class ServeConfig:
     result_cap: int = DEFAULT.query_result_cap
     workers: int = DEFAULT.workers
     max_connections: int = 64  # requests in flight (waiting or running); more get a 503
+    admit_wait_s: float = 0.25  # how long a connection may wait for a free slot
     max_query_bytes: int = 64 * 1024
     worker_memory_mb: int = 4096  # address-space cap of each worker; 0 for none
     load_timeout_s: float = 600.0
@@ -405,7 +406,8 @@ class _Server(ThreadingHTTPServer):
         return f"http://{host}:{port}/sparql"
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        if not self.slots.acquire(blocking=False):  # answer the overflow without a thread
+        # A short wait lets a burst queue in the listen backlog; past it, answer without a thread.
+        if not self.slots.acquire(timeout=self.config.admit_wait_s):
             try:
                 request.sendall(_BUSY)
                 request.shutdown(socket.SHUT_WR)

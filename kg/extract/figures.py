@@ -18,6 +18,7 @@ from kg.extract.money import find_money
 from kg.extract.numbers import (
     NUMBER,
     QUALIFIER,
+    Occupied,
     Sentences,
     alternation,
     inherit_scale,
@@ -190,16 +191,12 @@ def _unit(text: str, start: int, end: int, sentences: Sentences) -> tuple[str | 
     return "other", head_end
 
 
-def _overlaps(s: int, e: int, taken: list[tuple[int, int]]) -> bool:
-    return any(a < e and s < b for a, b in taken)
-
-
-def _counts(text: str, offset: int, taken: list[tuple[int, int]]) -> list[Count]:
+def _counts(text: str, offset: int, taken: Occupied) -> list[Count]:
     sentences = Sentences(text)
     out: list[Count] = []
     for m in _COUNT.finditer(text):
         s, e = m.span()
-        if _overlaps(s, e, taken):
+        if taken.overlaps(s, e):
             continue
         low_text = m["n1"] or m["b1"]
         high_text = m["n2"] or m["b2"]
@@ -236,17 +233,16 @@ def _spans(items: list[Money] | list[TimeExpr]) -> list[tuple[int, int]]:
 
 def find_counts(text: str, offset: int = 0) -> list[Count]:
     """Counts of records, people, cases (or other things) in the text, never sums or dates."""
-    taken = _spans(find_money(text)) + _spans(find_times(text))
-    return _counts(text, offset, taken)
+    return _counts(text, offset, Occupied(_spans(find_money(text)) + _spans(find_times(text))))
 
 
 def find_figures(text: str, offset: int = 0, anchor: str | None = None) -> list[Figure]:
     """Every sum, count and date in the text, by position, no two sharing characters."""
     money = find_money(text)
-    money_spans = _spans(money)
+    money_taken = Occupied(_spans(money))
     times = [t for t in find_times(text, anchor=anchor)
-             if t.span and not _overlaps(t.span.start, t.span.end, money_spans)]
-    counts = _counts(text, 0, money_spans + _spans(times))
+             if t.span and not money_taken.overlaps(t.span.start, t.span.end)]
+    counts = _counts(text, 0, Occupied(_spans(money) + _spans(times)))
     figures: list[Figure] = [*money, *times, *counts]
     figures.sort(key=lambda f: (f.span.start, f.span.end) if f.span else (0, 0))
     return [_shift(f, offset) for f in figures] if offset else figures

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.mentions import MONEY_WORDS, is_money
+from kg.extract.mentions import is_money
 from kg.model import Mention
 from kg.vocab import lexicon
 
@@ -316,6 +316,21 @@ def _blocked(verb: Token) -> bool:
     return False
 
 
+def in_hedged_clause(tok: Token) -> bool:
+    """Whether a word stands in a negated, conditional or hypothetical clause ('if hackers
+    stole ...', 'no insiders were involved'): a role its noun implies does not hold there."""
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
+        return True
+    t = tok
+    for _ in range(6):
+        if t.pos_ in {"VERB", "AUX"}:
+            return _blocked(t)
+        if t.head.i == t.i:
+            return False
+        t = t.head
+    return False
+
+
 def _status(verb: Token) -> str:
     """What the report says of the act: alleged when hedged, otherwise reported."""
     cues = set(lexicon()["allegation_cues"])
@@ -390,7 +405,7 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
                 add(actors, "Seller", "sale", verb, status)
                 for r in _prep_objects(verb, {"to"}) + [c for c in verb.children if c.dep_ == "dative"]:
                     add(resolve(idx, r, PERSONLIKE | {"org"}), "Buyer", "sale", verb, status)
-            elif lemma == "sell":
+            elif lemma == "sell" and _fraud_context(verb.sent, idx, paragraph=True):
                 # goods sold to people the text treats as harmed: "sold fake wine to old customers"
                 for r in _prep_objects(verb, {"to"}):
                     add(resolve(idx, r, {"people"}), "Victim", "fraud", verb, status)

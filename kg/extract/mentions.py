@@ -220,7 +220,7 @@ MONEY_WORDS = {"money", "cash", "funds", "savings", "tuition", "yuan", "dollars"
 def is_money(tok: Token) -> bool:
     """A sum as an object: 'lost money', 'lost 2,000 yuan', 'lost $300', 'lost Rs 2 lakh'."""
     return tok.lower_ in MONEY_WORDS or (tok.like_num and any(
-        c.tag_ == "$" or c.pos_ == "SYM" or c.lower_ in MONEY_WORDS or c.lower_ in {"rs", "rs.", "rm"}
+        c.tag_ == "$" or c.pos_ == "SYM" or c.lower_ in MONEY_WORDS | {"rs", "rs.", "rm"}
         for c in tok.children))
 
 

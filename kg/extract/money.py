@@ -15,6 +15,7 @@ from kg.extract.numbers import (
     NUMBER,
     QUALIFIER,
     SCALED_DIGITS,
+    Occupied,
     Sentences,
     alternation,
     inherit_scale,
@@ -249,9 +250,9 @@ def find_money(text: str, offset: int = 0) -> list[Money]:
     sums: list[_Sum] = []
     for m in p.money.finditer(text):
         sums.extend(_sums_from_match(p, text, m))
-    taken = [(x.start, x.end) for x in sums]
+    taken = Occupied((x.start, x.end) for x in sums)
     for m in p.bare_scale.finditer(text):
-        if not any(s < m.end() and m.start() < e for s, e in taken):
+        if not taken.overlaps(m.start(), m.end()):
             found = _bare_scale_sum(p, text, m, sentences)
             if found:
                 sums.append(found)

@@ -54,9 +54,10 @@ _TEEN_WORDS = "|".join(sorted(_TEENS, key=len, reverse=True))
 _W = rf"(?:(?:{'|'.join(_TENS)})(?:-(?:{'|'.join(_ONES)}))?|{_TEEN_WORDS}|{'|'.join(_ONES)})"
 _WSCALE = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?|dozen)"
 # "a dozen", "one hundred and twenty", "twenty-five", "three million"; not "tens of thousands".
+# The repeat is bounded so that a long run of number words cannot make matching slow.
 WORD_NUMBER = (
     rf"(?i:(?<![\w-])(?:an?\s+{_WSCALE}(?:\s+{_WSCALE})*"
-    rf"|{_W}(?:\s+{_WSCALE}(?:\s+and(?=\s+{_W}))?|\s+{_W}|-{_WSCALE})*)(?![\w-]))"
+    rf"|{_W}(?:\s+{_WSCALE}(?:\s+and(?=\s+{_W}))?|\s+{_W}|-{_WSCALE}){{0,7}})(?![\w-]))"
 )
 NUMBER = rf"(?:{DIGIT_NUMBER}|{WORD_NUMBER})"
 
@@ -136,3 +137,22 @@ class Sentences:
         i = bisect.bisect_right(self._starts, pos) - 1
         end = self._starts[i + 1] if i + 1 < len(self._starts) else self._len
         return self._starts[max(i, 0)], end
+
+
+class Occupied:
+    """Stretches of text already claimed by a figure, so a number is read only once."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for s, e in sorted(spans):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self._starts = [s for s, _ in merged]
+        self._ends = [e for _, e in merged]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether start..end shares a character with a claimed stretch."""
+        i = bisect.bisect_left(self._starts, end) - 1
+        return i >= 0 and self._ends[i] > start

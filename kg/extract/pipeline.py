@@ -6,12 +6,13 @@ mentions -> role facts (verb frames) -> entities (merged mentions) -> events wit
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
 from kg.extract import mentions as M
 from kg.extract.entities import EntityTable
-from kg.extract.frames import ORG_NOUNS, VAGUE_ACTORS, RoleFact, role_facts
+from kg.extract.frames import ORG_NOUNS, VAGUE_ACTORS, RoleFact, in_hedged_clause, role_facts
 from kg.extract.nlp import concept_matcher, load_nlp
 from kg.model import Article, Count, Event, Extraction, Mention, Money, Span, TimeExpr
 from kg.settings import DEFAULT, Settings
@@ -65,7 +66,9 @@ class Extractor:
     # -- stages ---------------------------------------------------------------------------
     def _from_doc(self, article: Article, doc: Doc) -> Extraction:
         sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
-        mentions = self._mentions(doc, sent_of)
+        # "if hackers stole ...": a role the noun implies holds only where the clause is asserted
+        mentions = [replace(m, roles=()) if m.roles and in_hedged_clause(doc[m.head]) else m
+                    for m in self._mentions(doc, sent_of)]
         facts = role_facts(doc, mentions)
         table = EntityTable(article.id)
         table.add_all(mentions)
