@@ -20,7 +20,8 @@ from kg.analyze import STAGES, Analysis, Chain, Projection, analyze, chains_by_a
 from kg.errors import OutputError
 from kg.settings import DEFAULT, PACKAGE_DIR, Settings
 
-TOP = 10  # rows in the ranking tables
+TOP = 10  # rows in the ranking tables and bars in a figure
+MIN_BARS = 2
 FIGURE_DIR = "figures"
 
 
@@ -177,30 +178,27 @@ def _short(label: str, n: int = 28) -> str:
 
 
 def write_figures(a: Analysis, folder: Path) -> dict[str, str]:
-    """The few plots the data supports (none when it supports none); name -> relative path."""
+    """The few plots the data supports: one only where there are two bars to compare (one
+    figure is a table's job); name -> path relative to the report."""
     name = _Names(a.projection)
     plots: dict[str, tuple[str, list[str], list[float], str]] = {}
-    if a.categories:
-        top = a.categories[:TOP][::-1]
-        plots["records_by_category"] = ("Records by data category",
-                                        [_short(name(c.iri)) for c in top],
-                                        [float(c.records) for c in top], "records")
-    if a.prices:
-        top = a.prices[:TOP][::-1]
-        plots["price_per_record"] = ("Price per record",
-                                     [_short(f"{u.currency} · {name_of_event(a, u.event)}")
-                                      for u in top],
-                                     [float(u.per_record) for u in top], "price per record")
-    if a.years:
-        ys = list(a.years)
-        plots["cases_over_time"] = ("Cases and enforcement actions by year", ys,
-                                    [float(a.years[y]["cases"] + a.years[y]["enforcement actions"])
-                                     for y in ys], "count")
-    if not plots:
-        return {}
-    folder.mkdir(parents=True, exist_ok=True)
+    top = a.categories[:TOP][::-1]
+    plots["records_by_category"] = ("Records by data category", [name(c.iri) for c in top],
+                                    [float(c.records) for c in top], "records")
+    top = a.prices[:TOP][::-1]
+    plots["price_per_record"] = ("Price per record",
+                                 [f"{u.currency} · {name_of_event(a, u.event)}" for u in top],
+                                 [float(u.per_record) for u in top],
+                                 "price per record (currency as labelled)")
+    counts = {y: c["cases"] + c["enforcement actions"] for y, c in a.years.items()}
+    years = [y for y, n in counts.items() if n]
+    plots["cases_over_time"] = ("Cases and enforcement actions by year", years,
+                                [float(counts[y]) for y in years], "count")
     out = {}
     for key, (title, labels, values, unit) in plots.items():
+        if len(labels) < MIN_BARS:
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{key}.png"
         _bar_chart(path, title, labels, values, unit, vertical=key == "cases_over_time")
         out[key] = f"{folder.name}/{path.name}"
@@ -210,20 +208,29 @@ def write_figures(a: Analysis, folder: Path) -> dict[str, str]:
 def _bar_chart(path: Path, title: str, labels: list[str], values: list[float], unit: str,
                vertical: bool) -> None:
     from matplotlib.figure import Figure  # lazy: matplotlib costs half a second to import
+    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
-    fig = Figure(figsize=(6.4, 3.2 if vertical else 0.4 * len(labels) + 1.4))
+    labels = [_short(x) for x in labels]
+    width, height = 6.4, 3.2 if vertical else 0.32 * len(labels) + 1.4
+    # fixed margins (tight_layout would cost as much as the drawing): room for the labels
+    left = 0.7 if vertical else 0.3 + 0.075 * max(len(x) for x in labels)
+    fig = Figure(figsize=(width, height))
+    fig.subplots_adjust(left=left / width, right=0.97, bottom=0.55 / height,
+                        top=1 - 0.4 / height)
     ax = fig.subplots()
     if vertical:
         ax.bar(labels, values, color="#1f77b4")
         ax.set_ylabel(unit)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     else:
         ax.barh(labels, values, color="#2ca02c")
         ax.set_xlabel(unit)
+        if max(values) >= 1000:
+            ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     for t in ax.get_xticklabels() + ax.get_yticklabels():
-        t.set_parse_math(False)  # a "$" in article text must not start mathtext
+        pass  # t.set_parse_math(False)  # a "$" in article text must not start mathtext
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     fig.savefig(path, dpi=96, metadata={"Software": None})
 
 

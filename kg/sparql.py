@@ -12,6 +12,7 @@ import json
 import re
 import threading
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -70,27 +71,25 @@ def resolve_query(ref: str, settings: Settings = DEFAULT) -> str:
     return ref
 
 
-def bind_params(text: str, params: Mapping[str, str] | None) -> str:
-    """Fix variables to values with a trailing VALUES clause (works on every engine)."""
-    if not params:
-        return text
-    names, values = [], []
-    for name, value in sorted(params.items()):
+def param_bindings(params: Mapping[str, str] | None) -> tuple[tuple[str, Node], ...]:
+    """Parameters as pre-bound variables: ``source=a.txt`` fixes ?source before the engine
+    plans the query, so one case is fast on a big graph."""
+    out = []
+    for name, value in sorted((params or {}).items()):
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"bad parameter name {name!r}: use a SPARQL variable name")
-        names.append("?" + name)
-        values.append(_sparql_term(value))
-    return f"{text.rstrip()}\nVALUES ({' '.join(names)}) {{ ({' '.join(values)}) }}\n"
+        out.append((name, _param_term(value)))
+    return tuple(out)
 
 
-def _sparql_term(value: str) -> str:
-    """An IRI when the value looks like one, else a plain string literal."""
+def _param_term(value: str) -> Node:
+    """An IRI when the value looks like one (full or with our prefixes), else a string."""
     if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
-        return f"<{value}>"
+        return URIRef(value)
     for prefix, ns in PREFIXES.items():
         if value.startswith(prefix + ":") and re.fullmatch(r"[^\s<>\"{}|\\^`]+", value):
-            return f"<{ns}{value[len(prefix) + 1:]}>"
-    return _quote(value)
+            return URIRef(f"{ns}{value[len(prefix) + 1:]}")
+    return Literal(value)
 
 
 # --- the read-only check -------------------------------------------------------------------
@@ -199,7 +198,7 @@ def run_query(
 
     With both a graph and a store, the graph is loaded into the store first.
     """
-    prepared = check_query(bind_params(resolve_query(ref, settings), params))
+    prepared = replace(check_query(resolve_query(ref, settings)), bindings=param_bindings(params))
     target = _target(graph, store, settings)
     try:
         return target.query(prepared, limit=limit)

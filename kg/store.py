@@ -34,6 +34,15 @@ class PreparedQuery:
     text: str
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     algebra: Any = None  # rdflib.plugins.sparql.sparql.Query, reused by the memory store
+    bindings: tuple[tuple[str, Node], ...] = ()  # variables fixed before evaluation
+
+    def with_values(self) -> str:
+        """The text with its bindings as a trailing VALUES clause, for engines given text."""
+        if not self.bindings:
+            return self.text
+        names = " ".join("?" + n for n, _ in self.bindings)
+        values = " ".join(t.n3() for _, t in self.bindings)
+        return f"{self.text.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
 
 
 @dataclass(frozen=True)
@@ -88,7 +97,7 @@ class MemoryStore:
     def query(self, prepared: PreparedQuery, *, limit: int | None = None) -> QueryResult:
         try:
             res = self.graph.query(prepared.algebra if prepared.algebra is not None
-                                   else prepared.text)
+                                   else prepared.text, initBindings=dict(prepared.bindings))
             if res.type == "ASK":
                 return QueryResult("ASK", boolean=bool(res.askAnswer))
             if res.type in ("CONSTRUCT", "DESCRIBE"):
@@ -139,6 +148,36 @@ def _from_ox(term: Any) -> Node | None:
     raise QueryError(f"unsupported term in result: {term!r}")
 
 
+class _Converter:
+    """pyoxigraph terms -> rdflib terms, each distinct term built once (rdflib's Literal
+    constructor is the slow part of a big answer, and labels and concepts repeat)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[Any, Node | None] = {}
+
+    def __call__(self, term: Any) -> Node | None:
+        if term is None:
+            return None
+        hit = self.seen.get(term)
+        if hit is None:
+            hit = self.seen[term] = _from_ox(term)
+        return hit
+
+
+def _to_ox(term: Node) -> Any:
+    """An rdflib term as pyoxigraph's (for pre-bound parameters)."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
 def _guess_rdf_format(path: Path) -> Any:
     import pyoxigraph as ox
 
@@ -168,19 +207,23 @@ class OxigraphStore:
             raise StoreError(f"cannot open oxigraph store {directory}: {_first_line(e)}") from e
 
     def query(self, prepared: PreparedQuery, *, limit: int | None = None) -> QueryResult:
+        import pyoxigraph as ox
+
         try:
             # Named graphs (an N-Quads load) are seen as one default graph, like rdflib's union.
-            res = self.store.query(prepared.text, use_default_graph_as_union=True)
+            res = self.store.query(prepared.text, use_default_graph_as_union=True,
+                                   substitutions={ox.Variable(n): _to_ox(t)
+                                                  for n, t in prepared.bindings} or None)
             if prepared.form == "ASK":
                 return QueryResult("ASK", boolean=bool(res))
             if prepared.form in ("CONSTRUCT", "DESCRIBE"):
+                conv = _Converter()
                 triples, cut = _capped(
-                    ((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in res),
-                    limit,
-                )
+                    ((conv(t.subject), conv(t.predicate), conv(t.object)) for t in res), limit)
                 return QueryResult(prepared.form, triples=tuple(triples), truncated=cut)
             names = tuple(v.value for v in res.variables)
-            rows, cut = _capped((tuple(_from_ox(s[n]) for n in names) for s in res), limit)
+            conv, width = _Converter(), range(len(names))
+            rows, cut = _capped((tuple(conv(s[i]) for i in width) for s in res), limit)
         except (SyntaxError, OSError, ValueError, RuntimeError) as e:
             raise QueryError(f"query failed: {_first_line(e)}") from e
         return QueryResult("SELECT", variables=names, rows=tuple(rows), truncated=cut)
@@ -249,7 +292,8 @@ class RemoteStore:
 
     def query(self, prepared: PreparedQuery, *, limit: int | None = None) -> QueryResult:
         graph_form = prepared.form in ("CONSTRUCT", "DESCRIBE")
-        body = self._send(self.spec, prepared.text.encode("utf-8"), "application/sparql-query",
+        body = self._send(self.spec, prepared.with_values().encode("utf-8"),
+                          "application/sparql-query",
                           _NT if graph_form else _JSON_RESULTS, self.timeout)
         if graph_form:
             g = Graph()

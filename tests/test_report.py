@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
-from test_analyze import chain_extractions
+from test_analyze import chain_extractions, clinic_extraction, shop_extraction
 from test_render import PAYLOAD, hostile_extraction
 
 from kg.build import BuildResult, write_outputs
@@ -106,3 +107,20 @@ def test_build_outputs_include_the_page_the_report_and_its_figures(tmp_path: Pat
     assert {"graph.html", "graph.ttl", "report.md", "report.html", "figures"} <= set(result.outputs)
     assert (tmp_path / "figures" / "records_by_category.png").exists()
     assert PAYLOAD not in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_one_bar_is_a_table_not_a_figure(tmp_path: Path) -> None:
+    files = write_report(extractions_to_graph([shop_extraction()]), tmp_path)
+    assert not [p for p in files if p.suffix == ".png"]
+    assert "| phone numbers | 50,000 |" in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+def test_dollar_signs_in_labels_are_drawn_as_text_not_mathtext(tmp_path: Path) -> None:
+    def relabel(x, key: str, label: str):
+        ents = tuple(replace(e, label=label) if e.key == key else e for e in x.entities)
+        return replace(x, entities=ents)
+
+    g = extractions_to_graph([relabel(shop_extraction(), "phone", r"phones $\frac{1$ each"),
+                              relabel(clinic_extraction(), "names", "names $5 $x^")])
+    files = write_report(g, tmp_path)
+    assert tmp_path / "figures" / "records_by_category.png" in files

@@ -15,28 +15,37 @@ from datetime import date, timedelta
 
 from kg.model import Span, TimeExpr
 
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december"
-    .split())}
+_MONTH_WORDS = "january february march april may june july august september october november"
+_MONTHS = {m: i + 1 for i, m in enumerate(f"{_MONTH_WORDS} december".split())}
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
-_WEEKDAYS = {d: i for i, d in enumerate(
-    "monday tuesday wednesday thursday friday saturday sunday".split())}
-_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-          "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday".split())}
+_WEEKDAYS.update(saturday=5, sunday=6)
+_SMALL = dict(
+    zip(
+        "one two three four five six seven eight nine ten eleven twelve".split(),
+        range(1, 13),
+        strict=True,
+    )
+)
+_SMALL.update(a=1, an=1)
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-             "4th": 4, "latter": 2}
+             "4th": 4, "latter": 2}  # fmt: skip
 
 # Month names are matched with their capital so that "may" and "march" in prose are not dates.
-_FULL_MONTH = ("(?:January|February|March|April|May|June|July|August|September|October|"
-               r"November|December)\b")
+_FULL_MONTH = (
+    "(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\b"
+)
 _MONTH = rf"(?:{_FULL_MONTH}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?)"
 _YEAR_CORE = r"(?:1[89]\d\d|20\d\d)(?![\d,]\d|\d)"
 _YEAR = rf"(?<![\d,.$£€¥-]){_YEAR_CORE}"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_NUM = rf"(?:\d{{1,2}}|{'|'.join(sorted(_SMALL, key=len, reverse=True))})"
-_YEAR_SPEC = (rf"(?:(?P<y>{_YEAR})|(?:the\s+)?(?P<rel>this|last|next|previous|current|"
-              r"following|same)\s+year|the\s+year)")
+_WHICH = r"(?:\b(?P<which>(?i:last|this|next))\s+)?"
+_YEAR_SPEC = (
+    rf"(?:(?P<y>{_YEAR})|(?:the\s+)?(?P<rel>this|last|next|previous|current|"
+    r"following|same)\s+year|the\s+year)"
+)
 
 _D = tuple[int, int | None, int | None]  # year, month, day: a date of the precision given
 
@@ -166,8 +175,12 @@ def _relative(m: re.Match[str], a: _Anchor) -> _Atom | None:
         return _point(m.start(), m.end(), (y, mo, None))
     monday = t - timedelta(days=t.weekday()) + timedelta(weeks=shift)
     sunday = monday + timedelta(days=6)
-    return _Atom(m.start(), m.end(), (monday.year, monday.month, monday.day),
-                 (sunday.year, sunday.month, sunday.day))
+    return _Atom(
+        m.start(),
+        m.end(),
+        (monday.year, monday.month, monday.day),
+        (sunday.year, sunday.month, sunday.day),
+    )
 
 
 def _day_word(m: re.Match[str], a: _Anchor) -> _Atom | None:
@@ -216,41 +229,44 @@ def _weekday(m: re.Match[str], a: _Anchor) -> _Atom | None:
 
 
 _I = re.IGNORECASE
-_RULES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], _Anchor], _Atom | None], bool],
-              ...] = (
-    (re.compile(rf"(?P<y>{_YEAR})[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)(?![\d.]\d)"), _iso, False),
-    (re.compile(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})"), _full, False),
-    (re.compile(rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})"), _full,
-     False),
-    (re.compile(rf"\b(?P<mon>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})(?P<d>)"), _full, False),
-    (re.compile(rf"(?:\b(?P<which>(?i:last|this|next))\s+)?\b(?P<mon>{_MONTH})\s+"
-                rf"(?P<d>{_DAY})\b(?![,.]?\d)"), _month_day, False),
-    (re.compile(rf"(?:\b(?P<which>(?i:last|this|next))\s+)?\b(?P<d>{_DAY})\s+(?:of\s+)?"
-                rf"(?P<mon>{_MONTH})"), _month_day, False),
-    (re.compile(rf"(?:\b(?P<which>(?i:last|this|next))\s+)?\b(?P<mon>{_FULL_MONTH})\b(?P<d>)"),
-     _month_day, True),
-    (re.compile(rf"(?P<y>{_YEAR})\s*(?:-|–|—|to|through|until)\s*(?P<y2>{_YEAR_CORE})"), _year_range,
-     False),
-    (re.compile(rf"\b(?:the\s+)?(?P<y>(?:1[89]|20)\d0)'?s\b", _I), _decade, False),
-    (re.compile(rf"(?P<y>{_YEAR})(?![-–]\d)"), _year, True),
-    (re.compile(rf"\b(?:the\s+)?(?P<ord>first|second|third|fourth|latter|1st|2nd|3rd|4th)\s+"
-                rf"(?P<part>half|quarter)(?:[-\s]year)?\s+of\s+{_YEAR_SPEC}(?P<num>)(?P<n>)",
-                _I), _part_of_year, False),
-    (re.compile(rf"\b(?P<part>[HQ])(?P<num>[1-4])\s*(?:of\s+)?(?P<y>{_YEAR})(?P<rel>)(?P<ord>)"
-                r"(?P<n>)"), _part_of_year, False),
-    (re.compile(rf"\b(?:the\s+)?first\s+(?P<n>{_NUM})\s+(?P<part>months)\s+of\s+{_YEAR_SPEC}"
-                r"(?P<ord>)(?P<num>)", _I), _part_of_year, False),
-    (re.compile(r"\b(?P<which>last|this|next|previous|current|coming|the\s+previous|"
-                r"the\s+following)\s+(?P<unit>year|month|week)\b", _I), _relative, False),
-    (re.compile(r"\b(?P<w>yesterday|today)\b", _I), _day_word, False),
-    (re.compile(rf"\b(?P<n>\d{{1,2}}|{'|'.join(_SMALL)})\s+(?P<unit>years?|months?|weeks?|"
-                r"days?)\s+(?:ago|earlier)\b", _I), _ago, False),
-    (re.compile(rf"\b(?:in|over|during|within|for)\s+(?P<body>the\s+(?:past|last|previous)\s+"
-                rf"(?:(?P<n>\d{{1,2}}|{'|'.join(_SMALL)})\s+)?(?P<unit>years?|months?|weeks?|"
-                r"days?))\b", _I), _past, False),
-    (re.compile(r"(?:\b(?P<which>(?i:last|next|this))\s+)?\b(?P<wd>Monday|Tuesday|Wednesday|"
-                r"Thursday|Friday|Saturday|Sunday)\b"), _weekday, False),
-)
+_Handler = Callable[[re.Match[str], _Anchor], _Atom | None]
+_ONE_TO_12 = "|".join(_SMALL)
+
+
+def _rule(pattern: str, handler: _Handler, needs_cue: bool = False, flags: int = 0) -> tuple:
+    return re.compile(pattern, flags), handler, needs_cue
+
+
+# (pattern, handler, needs a cue word before it). Where two overlap the longer one wins.
+_RULES: tuple[tuple[re.Pattern[str], _Handler, bool], ...] = (
+    _rule(rf"(?P<y>{_YEAR})[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)(?![\d.]\d)", _iso),
+    _rule(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})", _full),
+    _rule(rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})", _full),
+    _rule(rf"\b(?P<mon>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})(?P<d>)", _full),
+    _rule(rf"{_WHICH}\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?![,.]?\d)", _month_day),
+    _rule(rf"{_WHICH}\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH})", _month_day),
+    _rule(rf"{_WHICH}\b(?P<mon>{_FULL_MONTH})\b(?P<d>)", _month_day, needs_cue=True),
+    _rule(rf"(?P<y>{_YEAR})\s*(?:-|–|—|to|through|until)\s*(?P<y2>{_YEAR_CORE})", _year_range),
+    _rule(r"\b(?:the\s+)?(?P<y>(?:1[89]|20)\d0)'?s\b", _decade, flags=_I),
+    _rule(rf"(?P<y>{_YEAR})(?![-–]\d)", _year, needs_cue=True),
+    _rule(rf"\b(?:the\s+)?(?P<ord>first|second|third|fourth|latter|1st|2nd|3rd|4th)\s+"
+          rf"(?P<part>half|quarter)(?:[-\s]year)?\s+of\s+{_YEAR_SPEC}(?P<num>)(?P<n>)",
+          _part_of_year, flags=_I),
+    _rule(rf"\b(?P<part>[HQ])(?P<num>[1-4])\s*(?:of\s+)?(?P<y>{_YEAR})(?P<rel>)(?P<ord>)(?P<n>)",
+          _part_of_year),
+    _rule(rf"\b(?:the\s+)?first\s+(?P<n>\d{{1,2}}|{_ONE_TO_12})\s+(?P<part>months)\s+of\s+"
+          rf"{_YEAR_SPEC}(?P<ord>)(?P<num>)", _part_of_year, flags=_I),
+    _rule(r"\b(?P<which>last|this|next|previous|current|coming|the\s+previous|"
+          r"the\s+following)\s+(?P<unit>year|month|week)\b", _relative, flags=_I),
+    _rule(r"\b(?P<w>yesterday|today)\b", _day_word, flags=_I),
+    _rule(rf"\b(?P<n>\d{{1,2}}|{_ONE_TO_12})\s+(?P<unit>years?|months?|weeks?|days?)\s+"
+          r"(?:ago|earlier)\b", _ago, flags=_I),
+    _rule(rf"\b(?:in|over|during|within|for)\s+(?P<body>the\s+(?:past|last|previous)\s+"
+          rf"(?:(?P<n>\d{{1,2}}|{_ONE_TO_12})\s+)?(?P<unit>years?|months?|weeks?|days?))\b",
+          _past, flags=_I),
+    _rule(rf"{_WHICH}\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+          _weekday),
+)  # fmt: skip
 
 # A bare month or year is a date only after a word that introduces one ("in June", "since
 # 2016", "between October and"); the weak cues also introduce counts ("of 2000 users").
@@ -258,22 +274,28 @@ _STRONG_CUE = re.compile(
     r"(?i:\b(?:in|since|during|until|till|before|after|throughout|from|between|through|by|"
     r"early|late|mid|end\s+of|beginning\s+of|start\s+of|middle\s+of|year|fiscal|as\s+of|"
     r"last|this|next|around|starting|beginning|spring|summer|autumn|fall|winter|"
-    r"of\s+the\s+year)[-\s]+)\Z")
+    r"of\s+the\s+year)[-\s]+)\Z"
+)
 _WEAK_CUE = re.compile(r"(?i:\b(?:and|to|of|or|the|for|on)\s+)\Z")
 _AFTER_WEAK_OK = frozenset(
     "and or to when as after before until while the a in on at for with by was were is had "
-    "has have saw respectively compared".split())
+    "has have saw respectively compared".split()
+)
 _NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
-_MODIFIER = re.compile(r"(?i:\b(?:early|late|mid|the\s+end\s+of|the\s+beginning\s+of|"
-                       r"the\s+start\s+of|the\s+middle\s+of)[-\s]+)\Z")
-_WRAPPER = re.compile(r"(?i:\b(?P<w>between|from|since|until|till|before|after|starting(?:\s+in)?|"
-                      r"beginning\s+in|as\s+of|up\s+to)\s+)\Z")
+_MODIFIER = re.compile(
+    r"(?i:\b(?:early|late|mid|the\s+end\s+of|the\s+beginning\s+of|"
+    r"the\s+start\s+of|the\s+middle\s+of)[-\s]+)\Z"
+)
+_WRAPPER = re.compile(
+    r"(?i:\b(?P<w>between|from|since|until|till|before|after|starting(?:\s+in)?|"
+    r"beginning\s+in|as\s+of|up\s+to)\s+)\Z"
+)
 _JOINT = re.compile(r"\s*(?P<j>-|–|—|to|until|till|through|and)\s*(?:the\s+end\s+of\s+)?")
 _LOOKBACK = 30
 
 
 def _cued(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - _LOOKBACK):start]
+    before = text[max(0, start - _LOOKBACK) : start]
     if _STRONG_CUE.search(before):
         return True
     if not _WEAK_CUE.search(before):
@@ -287,8 +309,7 @@ def _atoms(text: str, anchor: _Anchor) -> list[_Atom]:
     found: list[_Atom] = []
     for rx, handler, needs_cue in _RULES:
         for m in rx.finditer(text):
-            if needs_cue and not m.groupdict().get("which") and not _cued(text, m.start(),
-                                                                           m.end()):
+            if needs_cue and not m.groupdict().get("which") and not _cued(text, m.start(), m.end()):
                 continue
             atom = handler(m, anchor)
             if atom is not None:
@@ -329,8 +350,9 @@ def _settle(atom: _Atom, anchor: _Anchor, hint: _D | None = None, after: bool = 
 
 
 def _expr(text: str, s: int, e: int, offset: int, lo: _D | None, hi: _D | None) -> TimeExpr:
-    return TimeExpr(text=text[s:e], start=_fmt(lo), end=_fmt(hi),
-                    span=Span(s + offset, e + offset, text[s:e]))
+    return TimeExpr(
+        text=text[s:e], start=_fmt(lo), end=_fmt(hi), span=Span(s + offset, e + offset, text[s:e])
+    )
 
 
 def find_times(text: str, offset: int = 0, anchor: str | None = None) -> list[TimeExpr]:
@@ -346,8 +368,12 @@ def find_times(text: str, offset: int = 0, anchor: str | None = None) -> list[Ti
         s = wrap.start() if wrap else x.start
         nxt = atoms[i + 1] if i + 1 < len(atoms) else None
         joint = _JOINT.fullmatch(text, x.end, nxt.start) if nxt else None
-        if nxt and joint and (joint["j"] != "and" or word == "between") and word not in (
-                "since", "until", "till", "before", "after", "up to"):
+        if (
+            nxt
+            and joint
+            and (joint["j"] != "and" or word == "between")
+            and word not in ("since", "until", "till", "before", "after", "up to")
+        ):
             y = _settle(nxt, a, x.lo, after=True) if x.month is None else _settle(nxt, a)
             x = _settle(x, a, y.lo)
             out.append(_expr(text, s, y.end, offset, x.lo, y.hi))

@@ -34,7 +34,8 @@ Figure = Money | Count | TimeExpr
 
 # Nouns that name people; a count of them is a count of people unless the people are the
 # subjects of the data ("the personal information of 300,000 users").
-_PEOPLE = frozenset("""
+_PEOPLE = frozenset(
+    """
 people persons person individuals individual suspects suspect members member victims victim
 men man women woman users user customers customer clients client students student citizens
 citizen residents resident patients patient subscribers subscriber consumers consumer
@@ -46,70 +47,105 @@ senior pensioners retirees passengers passenger depositors applicants buyers buy
 seller agents agent insiders insider netizens holders holder families households adults
 minors teenagers girls boys traffickers gangsters brokers others salespeople suspected
 patrons drivers borrowers voters homeowners guests visitors teachers doctors executives
-""".split())
+""".split()
+)
 _CASES = frozenset("cases case incidents incident lawsuits lawsuit".split())
 # Nouns that count items of something; they count records when the something is data.
-_RECORD_UNITS = frozenset("""
+_RECORD_UNITS = frozenset(
+    """
 items item pieces piece entries entry rows row sets set accounts account messages message
 copies copy lines line files file profiles profile batches strips
-""".split())
+""".split()
+)
 # Nouns that are records by themselves: "5 million records", "300 personal data".
 _RECORD_NOUNS = frozenset("records record data information".split())
 _DATA_HEADS = (
-    "information", "info", "data", "details", "records", "particulars", "numbers", "names",
-    "addresses", "credentials", "passwords", "identities", "profiles", "files", "contacts",
-    "emails", "histories", "logs", "itineraries", "whereabouts", "location tracks",
+    "information",
+    "info",
+    "data",
+    "details",
+    "records",
+    "particulars",
+    "numbers",
+    "names",
+    "addresses",
+    "credentials",
+    "passwords",
+    "identities",
+    "profiles",
+    "files",
+    "contacts",
+    "emails",
+    "histories",
+    "logs",
+    "itineraries",
+    "whereabouts",
+    "location tracks",
 )
 # Information that is the crime's content rather than people's data: "fraudulent information".
-_ILLEGIT = frozenset("""
+_ILLEGIT = frozenset(
+    """
 fraudulent false fake harmful junk spam pornographic obscene illegal misleading rumor rumors
 rumour rumours advertising advertisement vulgar violent gambling extremist terrorist malicious
 phishing scam scams bogus illegitimate unlawful
-""".split())
+""".split()
+)
 # Words that end a noun phrase: the number has no noun of its own past them.
-_BREAK = frozenset("""
+_BREAK = frozenset(
+    """
 of to and or in on at for from by with were was is are be been had have has who which that the
 a an this these those each per than as into across over under after before since during while
 when where whose it its their his her them they he she we i you said says also about including
 like were will would could should may might can not no nor but if so yet all both via
-""".split())
+""".split()
+)
 _NOT_PLURAL_ENDINGS = ("ss", "us", "is", "ous")
 
 _DATA = alternation(_DATA_HEADS)
 _COUNT = re.compile(
     rf"(?:(?i:between)\s+(?P<b1>{NUMBER})\s+(?i:and)\s+(?P<b2>{NUMBER})"
     rf"|(?:(?P<qual>{QUALIFIER})\s+)?(?P<n1>{NUMBER})"
-    rf"(?:\s*(?:-|–|—|(?i:to))\s*(?P<n2>{NUMBER}))?)")
+    rf"(?:\s*(?:-|–|—|(?i:to))\s*(?P<n2>{NUMBER}))?)"
+)
 _TOKEN = re.compile(r"\s*([A-Za-z]+(?:[-'’][A-Za-z]+)*['’]?|\S)")
 _LEFT_EXCLUDE = re.compile(
     r"(?i:\b(?:no|nos|article|articles|section|chapter|room|paragraph|clause|item|level|grade|"
     r"phase|version|vol|page|pages|aged|age|ages|flight|line|road|street|number|route|model|"
     r"class|type|category|tier|block|building|floor|unit|code|top|rank|ranked|size|step)"
-    r"\.?\s*|#\s*)\Z")
+    r"\.?\s*|#\s*)\Z"
+)
 _FOLLOW_EXCLUDE = re.compile(
     r"\s*(?:%|(?i:percent|per\s*cent|pct|percentage\s+points?)\b)"
     r"|(?:-|\s+)(?i:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centur"
     r"(?:y|ies)|times|fold|o'clock|a\.m\.|p\.m\.|am|pm|km|kilomet(?:er|re)s?|met(?:er|re)s?|"
-    r"kg|kilograms?|tons?|tonnes?|storey|story|digit)\b|[-\s]?(?i:st|nd|rd|th)\b")
+    r"kg|kilograms?|tons?|tonnes?|storey|story|digit)\b|[-\s]?(?i:st|nd|rd|th)\b"
+)
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 _YEAR_CUE = re.compile(r"(?i:\b(?:in|since|during|until|till|before|after|year|by)\s+)\Z")
 # "<data phrase> of [qualifier] N <people>": the count of data subjects stands for the records.
 _DATA_OF = re.compile(
     rf"(?i:\b(?:{_DATA})\s+(?:of|on|about|belonging\s+to|concerning|from|for)\s+"
-    rf"(?:(?:the|some|about|nearly|over|around)\s+)?(?:{QUALIFIER}\s+)?)\Z")
+    rf"(?:(?:the|some|about|nearly|over|around)\s+)?(?:{QUALIFIER}\s+)?)\Z"
+)
 _POSSESSIVE_DATA = re.compile(rf"(?i:\s+(?:[\w-]+\s+){{0,2}}?(?:{_DATA})\b)")
+# "items of [modifiers] <data>", "accounts of depositors": what the record units hold.
 _RECORD_TAIL = re.compile(
-    rf"(?i:\s+(?P<of>(?:of|on|about)\s+)?(?P<mods>(?:[\w'’-]+\s+){{0,5}}?)(?:{_DATA})\b)")
+    rf"(?i:\s+(?P<of>(?:of|on|about)\s+)?(?P<mods>(?:[\w'’-]+\s+){{0,5}}?)(?:{_DATA})\b"
+    rf"|\s+(?:of|on|about)\s+(?P<pmods>(?:[\w'’-]+\s+){{0,3}}?)(?:{alternation(_PEOPLE)})\b)"
+)
 _OF_FOLLOWS = re.compile(r"(?i:\s+of\b)")
 _DATA_WORD = re.compile(r"(?i:\b(?:information|data|details|records|personal|database)\b)")
 _OF_PEOPLE = re.compile(
-    rf"(?i:\s+of\s+(?:the|these|those)\s+(?:[a-z-]+\s+)?(?P<noun>{alternation(_PEOPLE)})\b)")
+    rf"(?i:\s+of\s+(?:the|these|those)\s+(?:[a-z-]+\s+)?(?P<noun>{alternation(_PEOPLE)})\b)"
+)
 _ARRESTED_BEFORE = re.compile(
     r"(?i:\b(?:arrested|detained|apprehended|nabbed|caught|captured|rounded\s+up|charged|"
-    r"prosecuted|indicted|sentenced|convicted|questioned|held)\s+)\Z")
+    r"prosecuted|indicted|sentenced|convicted|questioned|held)\s+)\Z"
+)
 _ARRESTED_AFTER = re.compile(
     r"(?i:\s+(?:were|have\s+been|had\s+been|are|was|being)\s+(?:\w+\s+)?(?:arrested|detained|"
-    r"apprehended|nabbed|caught|captured|charged|prosecuted|indicted|sentenced|convicted)\b)")
+    r"apprehended|nabbed|caught|captured|charged|prosecuted|indicted|sentenced|convicted)\b)"
+)
 
 
 def _looks_plural(word: str) -> bool:
@@ -119,8 +155,9 @@ def _looks_plural(word: str) -> bool:
 def _compound_head(text: str, pos: int) -> bool:
     nxt = _TOKEN.match(text, pos)
     word = nxt.group(1).lower() if nxt else ""
-    return any(word in nouns for nouns in (_RECORD_NOUNS, _RECORD_UNITS, _DATA_HEADS, _PEOPLE,
-                                           _CASES))
+    return any(
+        word in nouns for nouns in (_RECORD_NOUNS, _RECORD_UNITS, _DATA_HEADS, _PEOPLE, _CASES)
+    )
 
 
 def _noun(text: str, pos: int) -> tuple[str | None, int, list[str], bool]:
@@ -154,7 +191,7 @@ def _record_unit(text: str, head_end: int, mods: list[str], sentence: str) -> st
         return "other"
     tail = _RECORD_TAIL.match(text, head_end)
     if tail:
-        words = tail["mods"].lower().split()
+        words = (tail["mods"] or tail["pmods"] or "").lower().split()
         if _ILLEGIT.intersection(words):
             return "other"
         if not _BREAK.intersection(words):
@@ -172,9 +209,12 @@ def _unit(text: str, start: int, end: int, sentences: Sentences) -> tuple[str | 
     if head is None:
         of = _OF_PEOPLE.match(text, end)
         if of:
-            return ("records" if _DATA_OF.search(text, max(0, start - 80), start) else "people"), end
+            return (
+                "records" if _DATA_OF.search(text, max(0, start - 80), start) else "people"
+            ), end
         if _ARRESTED_BEFORE.search(text, max(0, start - 20), start) or _ARRESTED_AFTER.match(
-                text, end):
+            text, end
+        ):
             return "people", end
         return None, end
     if head in _RECORD_NOUNS:
@@ -184,7 +224,8 @@ def _unit(text: str, start: int, end: int, sentences: Sentences) -> tuple[str | 
         return _record_unit(text, head_end, mods, text[s:e]), head_end
     if head in _PEOPLE:
         subject = _DATA_OF.search(text, max(0, start - 80), start) or (
-            poss and _POSSESSIVE_DATA.match(text, head_end))
+            poss and _POSSESSIVE_DATA.match(text, head_end)
+        )
         return ("records" if subject else "people"), head_end
     if head in _CASES:
         return "cases", head_end
@@ -194,9 +235,10 @@ def _unit(text: str, start: int, end: int, sentences: Sentences) -> tuple[str | 
 def _counts(text: str, offset: int, taken: Occupied) -> list[Count]:
     sentences = Sentences(text)
     out: list[Count] = []
+    last_end = 0
     for m in _COUNT.finditer(text):
         s, e = m.span()
-        if taken.overlaps(s, e):
+        if s < last_end or taken.overlaps(s, e):
             continue
         low_text = m["n1"] or m["b1"]
         high_text = m["n2"] or m["b2"]
@@ -209,17 +251,29 @@ def _counts(text: str, offset: int, taken: Occupied) -> list[Count]:
         unit, phrase_end = _unit(text, s, e, sentences)
         if unit is None or (unit == "other" and not low_text[0].isdigit()):
             continue
-        if (high is None and not m["qual"] and _YEAR_LIKE.fullmatch(low_text)
-                and (unit == "other" or _YEAR_CUE.search(text, max(0, s - 10), s))):
+        if taken.overlaps(s, phrase_end):  # the noun phrase runs into a sum or a date
+            continue
+        if (
+            high is None
+            and not m["qual"]
+            and _YEAR_LIKE.fullmatch(low_text)
+            and (unit == "other" or _YEAR_CUE.search(text, max(0, s - 10), s))
+        ):
             continue  # "in 2013", "the 2013 report": a year
         if high is not None:
             low = inherit_scale(low, low_text, high, high_text)
             if high < low:
                 continue
-        out.append(Count(value=_int(low), unit=unit,
-                         qualifier=split_qualifier(m["qual"] or "") or None,
-                         upper=_int(high) if high is not None else None,
-                         span=Span(s + offset, phrase_end + offset, text[s:phrase_end])))
+        out.append(
+            Count(
+                value=_int(low),
+                unit=unit,
+                qualifier=split_qualifier(m["qual"] or "") or None,
+                upper=_int(high) if high is not None else None,
+                span=Span(s + offset, phrase_end + offset, text[s:phrase_end]),
+            )
+        )
+        last_end = phrase_end
     return out
 
 
@@ -240,8 +294,11 @@ def find_figures(text: str, offset: int = 0, anchor: str | None = None) -> list[
     """Every sum, count and date in the text, by position, no two sharing characters."""
     money = find_money(text)
     money_taken = Occupied(_spans(money))
-    times = [t for t in find_times(text, anchor=anchor)
-             if t.span and not money_taken.overlaps(t.span.start, t.span.end)]
+    times = [
+        t
+        for t in find_times(text, anchor=anchor)
+        if t.span and not money_taken.overlaps(t.span.start, t.span.end)
+    ]
     counts = _counts(text, 0, Occupied(_spans(money) + _spans(times)))
     figures: list[Figure] = [*money, *times, *counts]
     figures.sort(key=lambda f: (f.span.start, f.span.end) if f.span else (0, 0))

@@ -30,6 +30,7 @@ TALK_VERBS = {"tell", "call", "recommend", "contact", "lure", "persuade", "promi
 HYPOTHETICAL = {"could", "might", "may", "would", "should", "can", "will", "must"}
 NEGATIONS = {"not", "never", "n't", "no"}
 SUSPICION_PREPS = {"for", "of", "over"}
+NAMING_VERBS = {"surnamed", "named", "identified", "called", "known"}
 VAGUE_ACTORS = {"someone", "anyone", "criminals", "people", "individuals", "others", "person",
                 "somebody", "anybody", "criminal", "individual", "organization", "organisation",
                 "any organization", "any organisation", "any individual", "users", "user"}
@@ -245,8 +246,8 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
         gov = head.head
         if gov.pos_ == "NOUN" and gov.lower_ == "suspicion":  # "on suspicion of buying"
             gov = gov.head.head if gov.dep_ == "pobj" else gov.head
-            if gov.dep_ == "acl" and gov.head.pos_ in {"NOUN", "PROPN"}:
-                return gov.head, passive  # hung on the name: "a man surnamed X on suspicion of"
+        if gov.dep_ == "acl" and gov.lower_ in NAMING_VERBS and gov.head.pos_ in {"NOUN", "PROPN"}:
+            return gov.head, passive  # hung on the name: "a man surnamed X (on suspicion) of selling"
         if gov.pos_ in {"VERB", "AUX"}:
             obj = next((c for c in gov.children if c.dep_ in {"dobj", "nsubjpass"}), None)
             if obj is not None and gov.lemma_ in lexicon()["enforcement_actions"]:

@@ -170,14 +170,21 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
             name = clean_label(ent.text)
             if name and name.split()[0] not in NOT_NAMES and not name.lower().startswith("trojan"):
                 named[name] = "person"
+    # A full name's parts name the same person later on: "Rohan Mehta ... Mehta said".
+    for name in [n for n in named if 2 <= len(n.split()) <= 3]:
+        for part in (name.split()[0], name.split()[-1]):
+            if len(part) > 1 and part[0].isupper() and part not in NOT_NAMES:
+                named.setdefault(part, "person")
     # Every occurrence of a known name is a person mention, whatever NER said of it there.
+    person_chars: set[int] = set()
     for name in sorted(named, key=len, reverse=True):
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", doc.text):
             sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-            if sp is None:
-                continue
+            if sp is None or m.start() in person_chars:
+                continue  # "Mehta" inside "Rohan Mehta" is part of the longer name
             if name == "He" and not _is_surname_he(doc, sp):
                 continue
+            person_chars.update(range(m.start(), m.end()))
             add(Mention(span=_span(doc, m.start(), m.end()), kind="person", label=name,
                         sentence=sent_of[sp.start], head=sp.root.i))
     occupied = {t for m in out for t in range(m.span.start, m.span.end)}
@@ -288,7 +295,10 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
             continue
         low = label.lower()
         sent = sent_of[ent.start]
-        if ent.label_ in {"GPE", "LOC"}:
+        # NER often calls a Chinese city a nationality: "police in Jinhua" is still a place
+        place_norp = ent.label_ == "NORP" and ent.root.dep_ == "pobj" and ent.root.head.lower_ in {
+            "in", "from", "at"}
+        if ent.label_ in {"GPE", "LOC"} or place_norp:
             if re.match(r"(?i)people.s republic$", label):
                 continue  # the first half of "People's Republic of China"
             out.append(Mention(span=_tok_span(ent), kind="place", label=label, sentence=sent,

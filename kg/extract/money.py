@@ -30,14 +30,16 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _YEAR_CUE = re.compile(r"(?i:\b(?:in|since|by|of|from|until|till|during|before|after|year)\s+$)")
 # The second sum of "4,000 yuan ($652)" or "RMB 10, or about $1.60," restates the first.
 _EQUIVALENT_GAP = re.compile(
-    rf"\s*(?:[(\[]|,?\s*or|,?\s*i\.e\.,?|,?\s*(?:equivalent|equal)\s+to)\s*(?:{QUALIFIER}\s+)?\Z")
+    rf"\s*(?:[(\[]|,?\s*or|,?\s*i\.e\.,?|,?\s*(?:equivalent|equal)\s+to)\s*(?:{QUALIFIER}\s+)?\Z"
+)
 _PAREN = re.compile(r"\s*[(\[][^()\[\]]{0,80}[)\]]")
 _BETWEEN = re.compile(r"(?i:\bbetween\s+)\Z")
 _NEXT_WORD = re.compile(r"\s*([A-Za-z]+|\S)?")
 # After a bare "5 lakh" only these words keep it a sum ("paid 5 lakh to"); a noun makes it a count.
 _FUNCTION_WORDS = frozenset(
     "to for from in as and or each per a an the was were is are by on with at into over "
-    "through after before while which that who".split())
+    "through after before while which that who".split()
+)
 _LEFT_WINDOW = 110
 _RIGHT_WINDOW = 30
 
@@ -48,7 +50,7 @@ class _Patterns:
 
     money: re.Pattern[str]
     bare_scale: re.Pattern[str]
-    left_cues: re.Pattern[str]
+    cues: _CueTable
     right_per: re.Pattern[str]
     symbols: dict[str, str]
     codes: dict[str, str]
@@ -59,11 +61,72 @@ class _Patterns:
     periods: dict[str, str]
     adverbs: dict[str, str]
     bare_currency: str
-    kinds: tuple[str, ...]
 
 
-def _cue(words: list[str]) -> str:
-    return rf"\b(?:{alternation(words)})\b"
+@dataclass(frozen=True)
+class _Cue:
+    """A cue phrase found in the text, and what it says about a sum near it."""
+
+    start: int
+    end: int
+    kind: str
+    per: str | None = None
+
+
+class _CueTable:
+    """Cue phrases looked up word by word: far faster than one big regex alternation."""
+
+    _WORD = re.compile(r"[A-Za-z]+")
+
+    def __init__(self, phrases: dict[tuple[str, ...], tuple[str, str | None]]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, str | None]]] = {}
+        for words, (kind, per) in sorted(phrases.items(), key=lambda kv: -len(kv[0])):
+            self._by_first.setdefault(words[0], []).append((words, kind, per))
+
+    def find(self, text: str, lo: int, hi: int) -> list[_Cue]:
+        """The cues wholly inside text[lo:hi], left to right, longest phrase first."""
+        words = [
+            m
+            for m in self._WORD.finditer(text, lo, hi)
+            if not (m.start() > 0 and text[m.start() - 1].isalpha())
+            and not (m.end() < len(text) and text[m.end()].isalpha())
+        ]
+        low = [m.group().lower() for m in words]
+        out: list[_Cue] = []
+        i = 0
+        while i < len(words):
+            for phrase, kind, per in self._by_first.get(low[i], ()):
+                if tuple(low[i : i + len(phrase)]) == phrase:
+                    out.append(_Cue(words[i].start(), words[i + len(phrase) - 1].end(), kind, per))
+                    i += len(phrase) - 1
+                    break
+            i += 1
+        return out
+
+
+def _cue_phrases(v: dict, units: dict[str, str], adverbs: dict[str, str]) -> _CueTable:
+    """Every cue phrase of the vocabulary -> (kind, per)."""
+    table: dict[tuple[str, ...], tuple[str, str | None]] = {}
+    for kind, phrases in v["kinds"].items():
+        for phrase in phrases:
+            table[tuple(str(phrase).lower().split())] = (str(kind), None)
+    for word, unit in units.items():  # "each record was sold for": a price per record
+        for lead in ("each", "every", "per"):
+            for form in (word, f"{word}s"):
+                table[(lead, form)] = ("unit_price", unit)
+    for adverb, period in adverbs.items():  # "a monthly fee of"
+        for noun in (
+            "fee",
+            "fees",
+            "subscription",
+            "charge",
+            "rent",
+            "salary",
+            "membership",
+            "payment",
+        ):
+            table[(adverb, noun)] = ("fee", period)
+    return _CueTable(table)
 
 
 @lru_cache(maxsize=1)
@@ -77,8 +140,10 @@ def _patterns() -> _Patterns:
     periods = {str(k).lower(): str(p) for k, p in v["periods"].items()}
     adverbs = {str(k).lower(): str(p) for k, p in v["period_adverbs"].items()}
     pre = rf"(?-i:(?<![\w$])(?:{alternation(symbols)}|(?:{alternation(codes)})(?![A-Za-z])))"
-    after = (rf"(?:(?-i:{alternation(codes)})|(?i:{alternation(names)}|"
-             rf"{alternation(subunits)}))(?![\w$])")
+    after = (
+        rf"(?:(?-i:{alternation(codes)})|(?i:{alternation(names)}|"
+        rf"{alternation(subunits)}))(?![\w$])"
+    )
     joint = r"\s*(?:-|–|—|to|and)\s*"
     money = re.compile(
         rf"(?:(?P<qual>{QUALIFIER})\s+)?(?:"
@@ -86,29 +151,35 @@ def _patterns() -> _Patterns:
         rf"(?:(?P<pjoint>{joint})(?P<pre2>{pre})?\s?(?P<pnum2>{SCALED_DIGITS})(?P<patt2>[mkbMKB])?"
         rf"(?![A-Za-z\d]))?"
         rf"|(?P<snum>{NUMBER})(?:(?P<sjoint>{joint})(?P<snum2>{NUMBER}))?"
-        rf"(?:\s+|-)(?P<cur>{after}))")
+        rf"(?:\s+|-)(?P<cur>{after}))"
+    )
     bare = re.compile(
         rf"(?:(?P<qual>{QUALIFIER})\s+)?(?P<snum>(?<![\w.,])\d[\d,.]*\s+(?i:lakhs?|crores?))"
-        r"(?![\w-])")
-    kinds = tuple(v["kinds"])
+        r"(?![\w-])"
+    )
     unit_words = alternation([*units, *(f"{u}s" for u in units)])
-    left = re.compile(
-        rf"(?i:\b(?P<periodic>{alternation(adverbs)})\s+(?:fee|fees|subscription|charge|rent|"
-        rf"salary|membership|payment)s?\b"
-        rf"|\b(?:each|every|per)\s+(?P<eachunit>{unit_words})\b"
-        + "".join(f"|(?P<k_{k}>{_cue(v['kinds'][k])})" for k in kinds) + ")")
     period_words = alternation(periods)
     right_per = re.compile(
-        rf"(?i:\s*(?:(?:per|an?|each|every|for\s+(?:each|every|one)|/)\s*"
+        rf"(?i:\s*(?:(?:(?:per|an?|each|every|for\s+(?:each|every|one))\s+|/\s*)"
         rf"(?:(?P<period>{period_words})|(?P<unit>{unit_words}))\b"
         rf"|(?P<adverb>{alternation(adverbs)})\b"
-        rf"|(?P<each>{alternation(v['each_words'])})\b(?!\s+time)))")
+        rf"|(?P<each>{alternation(v['each_words'])})\b(?!\s+time)))"
+    )
     return _Patterns(
-        money=money, bare_scale=bare, left_cues=left, right_per=right_per, symbols=symbols,
-        codes=codes, names=names, subunits=subunits,
-        ambiguous=frozenset(str(w).lower() for w in v["ambiguous_names"]), units=units,
-        periods=periods, adverbs=adverbs, bare_currency=str(v["bare_scale_currency"]),
-        kinds=kinds)
+        money=money,
+        bare_scale=bare,
+        cues=_cue_phrases(v, units, adverbs),
+        right_per=right_per,
+        symbols=symbols,
+        codes=codes,
+        names=names,
+        subunits=subunits,
+        ambiguous=frozenset(str(w).lower() for w in v["ambiguous_names"]),
+        units=units,
+        periods=periods,
+        adverbs=adverbs,
+        bare_currency=str(v["bare_scale_currency"]),
+    )
 
 
 @dataclass
@@ -151,10 +222,14 @@ def _sums_from_match(p: _Patterns, text: str, m: re.Match[str]) -> list[_Sum]:
         return []
     if not prefixed and cur_word in p.ambiguous:
         # "in 2010 won", "200 pounds of flour": words that are money only sometimes.
-        if _YEAR.fullmatch(low_text) or re.match(r"\s+of\b", text[m.end():]):
+        if _YEAR.fullmatch(low_text) or re.match(r"\s+of\b", text[m.end() :]):
             return []
-    if (not prefixed and high_text is None and _YEAR.fullmatch(low_text)
-            and _YEAR_CUE.search(text[max(0, m.start() - 12):m.start()])):
+    if (
+        not prefixed
+        and high_text is None
+        and _YEAR.fullmatch(low_text)
+        and _YEAR_CUE.search(text[max(0, m.start() - 12) : m.start()])
+    ):
         return []
     currency = None if unit is not None else _currency(p, m)
     if unit is None and currency is None:
@@ -164,20 +239,34 @@ def _sums_from_match(p: _Patterns, text: str, m: re.Match[str]) -> list[_Sum]:
         return [_Sum(m.start(), m.end(), low * (unit or 1), currency, qual)]
     high = _scaled(number_value(high_text), m.group("patt2") if prefixed else None)
     joint = m.group(f"{g}joint").strip().lower()
-    between = _BETWEEN.search(text[max(0, m.start() - 9):m.start()]) is not None
+    between = _BETWEEN.search(text[max(0, m.start() - 9) : m.start()]) is not None
     low_end = m.end("patt") if prefixed and m.group("patt") else m.end(f"{g}num")
     if high is None:
         return [_Sum(m.start(), low_end, low * (unit or 1), currency, qual)]
     if joint == "and" and not between:  # two sums side by side, not a range
-        return [_Sum(m.start(), low_end, low * (unit or 1), currency, qual),
-                _Sum(m.end(f"{g}joint"), m.end(), high * (unit or 1),
-                     _currency(p, m, "pre2") if prefixed else currency, None)]
+        return [
+            _Sum(m.start(), low_end, low * (unit or 1), currency, qual),
+            _Sum(
+                m.end(f"{g}joint"),
+                m.end(),
+                high * (unit or 1),
+                _currency(p, m, "pre2") if prefixed else currency,
+                None,
+            ),
+        ]
     if not prefixed:
         low = inherit_scale(low, low_text, high, high_text)
-    upper = _Sum(m.end(f"{g}joint"), m.end(), high * (unit or 1),
-                 _currency(p, m, "pre2") if prefixed else currency, "up to")
-    return [_Sum(m.start(), low_end, low * (unit or 1), currency, qual or "at least", upper=upper),
-            upper]
+    upper = _Sum(
+        m.end(f"{g}joint"),
+        m.end(),
+        high * (unit or 1),
+        _currency(p, m, "pre2") if prefixed else currency,
+        "up to",
+    )
+    return [
+        _Sum(m.start(), low_end, low * (unit or 1), currency, qual or "at least", upper=upper),
+        upper,
+    ]
 
 
 def _bare_scale_sum(p: _Patterns, text: str, m: re.Match[str], sentences: Sentences) -> _Sum | None:
@@ -187,7 +276,7 @@ def _bare_scale_sum(p: _Patterns, text: str, m: re.Match[str], sentences: Senten
     if nxt.isalpha() and nxt not in _FUNCTION_WORDS:
         return None
     s, e = sentences.bounds(m.start())
-    if not p.left_cues.search(text, s, e):
+    if not p.cues.find(text, s, e):
         return None
     value = number_value(m.group("snum"))
     if value is None:
@@ -214,28 +303,24 @@ def _kind(p: _Patterns, text: str, item: _Sum, sentences: Sentences) -> tuple[st
         if per.group("unit"):
             return "unit_price", _unit(p, per.group("unit"))
         return "unit_price", "item"
-    left = None
-    for left in p.left_cues.finditer(text, max(s_start, item.start - _LEFT_WINDOW), item.start):
-        pass
-    right = p.left_cues.search(text, after, min(s_end, after + _RIGHT_WINDOW))
+    lefts = p.cues.find(text, max(s_start, item.start - _LEFT_WINDOW), item.start)
+    rights = p.cues.find(text, after, min(s_end, after + _RIGHT_WINDOW))
+    left = lefts[-1] if lefts else None
+    right = rights[0] if rights else None
     cue = left
-    if right and (left is None or right.start() - after < item.start - left.end()
-                  or left.group("k_amount")):
+    # A cue just after the sum ("3,000 yuan in illegal gains") beats a farther or neutral one.
+    if right and (
+        left is None or right.start - after < item.start - left.end or left.kind == "amount"
+    ):
         cue = right
     if cue is None:
         return "amount", None
-    if cue.group("periodic"):
-        return "fee", p.adverbs[cue.group("periodic").lower()]
-    if cue.group("eachunit"):
-        return "unit_price", _unit(p, cue.group("eachunit"))
-    kind = next(k for k in p.kinds if cue.group(f"k_{k}"))
-    if kind == "price" and left is not None:
+    if cue.kind == "price":
         # "each record was sold for 0.5 yuan": the price is per record.
-        for each in p.left_cues.finditer(text, max(s_start, item.start - _LEFT_WINDOW),
-                                         item.start):
-            if each.group("eachunit"):
-                return "unit_price", _unit(p, each.group("eachunit"))
-    return kind, None
+        each = [c for c in lefts if c.kind == "unit_price" and c.per]
+        if each:
+            return "unit_price", each[-1].per
+    return cue.kind, cue.per
 
 
 def _unit(p: _Patterns, word: str) -> str:
@@ -265,10 +350,17 @@ def find_money(text: str, offset: int = 0) -> list[Money]:
             continue
         item.kind, item.per = _kind(p, text, item.upper or item, sentences)
         head = item.upper or item
-    return [Money(amount=float(x.amount), currency=x.currency or "USD", kind=x.kind, per=x.per,
-                  qualifier=x.qualifier,
-                  span=Span(x.start + offset, x.end + offset, text[x.start:x.end]))
-            for x in sums]
+    return [
+        Money(
+            amount=float(x.amount),
+            currency=x.currency or "USD",
+            kind=x.kind,
+            per=x.per,
+            qualifier=x.qualifier,
+            span=Span(x.start + offset, x.end + offset, text[x.start : x.end]),
+        )
+        for x in sums
+    ]
 
 
 def _fill_subunit_currency(sums: list[_Sum]) -> None:

@@ -14,23 +14,86 @@ from decimal import Decimal, InvalidOperation
 
 # Words before a number that say it is approximate or a bound; kept as written, lower case.
 QUALIFIERS = (
-    "more than", "over", "around", "nearly", "at least", "about", "less than", "almost",
-    "approximately", "roughly", "up to", "some", "close to", "fewer than", "under",
-    "in excess of", "upwards of", "as many as", "as much as", "no less than", "no fewer than",
-    "not less than", "an estimated", "approx.", "just over", "just under", "well over",
+    "more than",
+    "over",
+    "around",
+    "nearly",
+    "at least",
+    "about",
+    "less than",
+    "almost",
+    "approximately",
+    "roughly",
+    "up to",
+    "some",
+    "close to",
+    "fewer than",
+    "under",
+    "in excess of",
+    "upwards of",
+    "as many as",
+    "as much as",
+    "no less than",
+    "no fewer than",
+    "not less than",
+    "an estimated",
+    "approx.",
+    "just over",
+    "just under",
+    "well over",
 )
 
-_ONES = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-         "eight": 8, "nine": 9}
-_TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-          "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-         "eighty": 80, "ninety": 90}
+_ONES = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+}
+_TEENS = {
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
 WORD_VALUES = {**_ONES, **_TEENS, **_TENS, "a": 1, "an": 1}
 # Multipliers that close a group ("3 million") and those that scale within one ("3 hundred").
-_BIG_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
-               "lakh": 10**5, "lakhs": 10**5, "crore": 10**7, "crores": 10**7,
-               "mn": 10**6, "bn": 10**9, "m": 10**6, "b": 10**9, "k": 10**3, "tn": 10**12}
+_BIG_SCALES = {
+    "thousand": 10**3,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+    "lakh": 10**5,
+    "lakhs": 10**5,
+    "crore": 10**7,
+    "crores": 10**7,
+    "mn": 10**6,
+    "bn": 10**9,
+    "m": 10**6,
+    "b": 10**9,
+    "k": 10**3,
+    "tn": 10**12,
+}
 _SMALL_SCALES = {"hundred": 100, "dozen": 12}
 
 

@@ -97,7 +97,8 @@ class Extractor:
         events = _events(doc, article, mentions, facts, table)
         for ev in events:
             keep.update(k for _, k in ev.participants)
-        return Extraction(article=article, entities=table.entities(keep), events=tuple(events))
+        entities = tuple(_with_sentence_evidence(doc, e) for e in table.entities(keep))
+        return Extraction(article=article, entities=entities, events=tuple(events))
 
     def _mentions(self, doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
         concepts = _vulnerabilities_of_hacking(M.concept_mentions(doc, self.matcher, sent_of))
@@ -132,6 +133,22 @@ def _vulnerabilities_of_hacking(mentions: list[Mention]) -> list[Mention]:
                         sentence=m.sentence, head=m.head)
         out.append(m)
     return out
+
+
+def _with_sentence_evidence(doc: Doc, entity):
+    """An entity's evidence is the sentence each mention stands in, not the bare name."""
+    from dataclasses import replace
+
+    spans = []
+    for s in entity.mentions:
+        sp = doc.char_span(s.start, s.end, alignment_mode="expand")
+        if sp is None:
+            continue
+        sent = sp.sent
+        text = sent.text.strip()
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        spans.append(Span(start, start + len(text), text))
+    return replace(entity, mentions=tuple(dict.fromkeys(spans)))
 
 
 def _tokens(doc: Doc, m: Mention) -> list[Token]:
