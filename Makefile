@@ -17,7 +17,11 @@ $(STAMP): pyproject.toml
 ## run: install, build the graph of seeds/ and write graph.ttl, graph.html, report and exports to out/
 run: $(STAMP)
 	$(BIN)/kg build seeds --out $(OUT)
-	@echo "outputs in $(abspath $(OUT))/"
+	$(BIN)/kg export $(OUT)/graph.ttl --format jsonld --out $(OUT)/graph.jsonld
+	$(BIN)/kg export $(OUT)/graph.ttl --format graphml --out $(OUT)/graph.graphml
+	$(BIN)/kg export $(OUT)/graph.ttl --format csv --out $(OUT)/csv
+	$(BIN)/kg export $(OUT)/graph.ttl --format stix --out $(OUT)/graph.stix.json
+	@echo "outputs in $(abspath $(OUT))/: graph.ttl graph.html report.md report.html graph.jsonld graph.graphml csv/ graph.stix.json"
 
 ## browser: Debian's chromium for the page tests (installed once)
 browser:

@@ -228,7 +228,7 @@ def _bar_chart(path: Path, title: str, labels: list[str], values: list[float], u
         if max(values) >= 1000:
             ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     for t in ax.get_xticklabels() + ax.get_yticklabels():
-        pass  # t.set_parse_math(False)  # a "$" in article text must not start mathtext
+        t.set_parse_math(False)  # a "$" in article text must not start mathtext
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
     fig.savefig(path, dpi=96, metadata={"Software": None})

@@ -71,9 +71,12 @@ def test_arrest_gives_arrested_status_and_an_arrest(ex):
     assert any(g.triples((None, RDF.type, DT.Arrest)))
 
 
-def test_sentence_gives_convicted_status(ex):
-    x = extract(ex, "The court sentenced a man surnamed Qin to two years in prison for selling the "
-                    "data.")
+@pytest.mark.parametrize("text", [
+    "A man surnamed Qin was sentenced to two years in prison for selling the data.",
+    "The Yubei District People's Court sentenced a man surnamed Qin to two years in prison.",
+])
+def test_sentence_gives_convicted_status(ex, text):
+    x = extract(ex, text)
     convictions = [e for e in events(x, "enforcement") if e.action == "conviction"]
     assert convictions and convictions[0].status == "convicted"
 

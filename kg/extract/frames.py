@@ -31,6 +31,7 @@ HYPOTHETICAL = {"could", "might", "may", "would", "should", "can", "will", "must
 NEGATIONS = {"not", "never", "n't", "no"}
 SUSPICION_PREPS = {"for", "of", "over"}
 NAMING_VERBS = {"surnamed", "named", "identified", "called", "known"}
+ACCUSE_LEMMAS = {"accuse", "suspect", "blame"}
 VAGUE_ACTORS = {"someone", "anyone", "criminals", "people", "individuals", "others", "person",
                 "somebody", "anybody", "criminal", "individual", "organization", "organisation",
                 "any organization", "any organisation", "any individual", "users", "user"}
@@ -250,11 +251,17 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
             return gov.head, passive  # hung on the name: "a man surnamed X (on suspicion) of selling"
         if gov.pos_ in {"VERB", "AUX"}:
             obj = next((c for c in gov.children if c.dep_ in {"dobj", "nsubjpass"}), None)
-            if obj is not None and gov.lemma_ in lexicon()["enforcement_actions"]:
-                return obj, passive
+            if obj is not None and (obj.dep_ == "nsubjpass" or gov.lemma_ in ACCUSE_LEMMAS
+                                    or gov.lemma_ in lexicon()["enforcement_actions"]):
+                return obj, passive  # "X is suspected of selling", "police accused X of selling"
             return _subject(gov)[0], passive
         if gov.pos_ in {"NOUN", "PROPN"}:
             return gov, passive
+    if verb.dep_ in {"dep", "conj", "advcl"} and head.lower_ in NAMING_VERBS:
+        # the parser made the naming verb the root: "A clerk surnamed X allegedly sold ..."
+        name = _name_of(head)
+        if name is not None:
+            return name, passive
     if verb.dep_ in {"acl", "relcl"} and verb.tag_ in {"VBG"}:
         return head, passive
     if verb.dep_ == "acl" and any(c.dep_ == "dobj" for c in verb.children):
@@ -262,6 +269,16 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
     if verb.dep_ == "relcl":
         return head, passive
     return None, passive
+
+
+def _name_of(naming: Token) -> Token | None:
+    """The name a naming verb gives: 'surnamed X', 'identified as X'."""
+    for c in naming.children:
+        if c.dep_ in {"dobj", "oprd", "attr"}:
+            return c
+        if c.dep_ == "prep" and c.lower_ == "as":
+            return next((p for p in c.children if p.dep_ == "pobj"), None)
+    return None
 
 
 def _objects(verb: Token) -> list[Token]:
@@ -376,6 +393,13 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
             subj_tok = subj_tok.head.head
             subj = resolve(idx, subj_tok)
             hops += 1
+        if subj_tok is not None and subj_tok.dep_ == "dobj" and verb.dep_ in {"acl", "advcl"} \
+                and not [m for m in subj if m.kind in PERSONLIKE | {"agency"}] \
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            # a purpose clause hung on the object: "hackers exploited a flaw to steal ..."
+            up = _subject(subj_tok.head)[0]
+            if up is not None:
+                subj_tok, subj = up, resolve(idx, up)
         objs = _objects(verb)
         data_obj = any(_is_data(o, idx) for o in objs)
         obj_ments = [m for o in objs for m in resolve(idx, o)]
