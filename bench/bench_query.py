@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from rdflib import Graph
 
-from kg.graph import extractions_to_graph
+from kg.graph import add_extraction, new_graph
 from kg.model import Article, Count, Entity, Event, Extraction, Money, Span, TimeExpr
 from kg.sparql import check_query, param_bindings, saved_queries
 from kg.store import MemoryStore, OxigraphStore, PreparedQuery
@@ -105,9 +105,11 @@ def synthetic_stories(seed: int = 0) -> Iterator[Extraction]:
 
 def synthetic_graph(triples: int, seed: int = 0) -> Graph:
     """At least ``triples`` triples of invented stories (deterministic for a seed)."""
-    per_story = len(extractions_to_graph([_story(0, random.Random(seed))]))
+    g = new_graph()
     stories = synthetic_stories(seed)
-    return extractions_to_graph(next(stories) for _ in range(triples // per_story + 1))
+    while len(g) < triples:
+        add_extraction(g, next(stories))
+    return g
 
 
 def bench_queries() -> dict[str, PreparedQuery]:

@@ -158,6 +158,11 @@ def test_kind_of_sum_from_cue_words_in_its_sentence(text: str, kind: str, per: s
     assert [(m.kind, m.per) for m in got] == [(kind, per)]
 
 
+def test_per_unit_of_one_sum_does_not_leak_to_the_next() -> None:
+    got = money("The broker charged 0.2 yuan per query and sold the archive for $9,000.")
+    assert got == [(0.2, "CNY", "unit_price", "query", None), (9000, "USD", "price", None, None)]
+
+
 def test_qualifier_is_kept_and_amount_stays_as_written() -> None:
     got = find_money("They made more than 90,000 yuan, over $10,000 and nearly €500.")
     assert [(m.amount, m.qualifier) for m in got] == [

@@ -113,19 +113,10 @@ def _cue_phrases(v: dict, units: dict[str, str], adverbs: dict[str, str]) -> _Cu
     for word, unit in units.items():  # "each record was sold for": a price per record
         for lead in ("each", "every", "per"):
             for form in (word, f"{word}s"):
-                table[(lead, form)] = ("unit_price", unit)
+                table[(lead, form)] = ("each", unit)
     for adverb, period in adverbs.items():  # "a monthly fee of"
-        for noun in (
-            "fee",
-            "fees",
-            "subscription",
-            "charge",
-            "rent",
-            "salary",
-            "membership",
-            "payment",
-        ):
-            table[(adverb, noun)] = ("fee", period)
+        for noun in v["periodic_nouns"]:
+            table[(adverb, str(noun).lower())] = ("fee", period)
     return _CueTable(table)
 
 
@@ -290,8 +281,20 @@ def _right_text_start(text: str, end: int) -> int:
     return paren.end() if paren else end
 
 
-def _kind(p: _Patterns, text: str, item: _Sum, sentences: Sentences) -> tuple[str, str | None]:
-    """What a sum is and its unit or period, from the cue words around it in its sentence."""
+def _after_per(p: _Patterns, text: str, end: int) -> int:
+    """Where the words about a sum end: past its restatement and its "per record"."""
+    after = _right_text_start(text, end)
+    per = p.right_per.match(text, after)
+    return per.end() if per else after
+
+
+def _kind(
+    p: _Patterns, text: str, item: _Sum, sentences: Sentences, floor: int
+) -> tuple[str, str | None]:
+    """What a sum is and its unit or period, from the cue words around it in its sentence.
+
+    floor is where the words about the sum before end: an "each record" before it is not ours.
+    """
     s_start, s_end = sentences.bounds(item.start)
     after = _right_text_start(text, item.end)
     per = p.right_per.match(text, after, s_end)
@@ -305,8 +308,11 @@ def _kind(p: _Patterns, text: str, item: _Sum, sentences: Sentences) -> tuple[st
         return "unit_price", "item"
     lefts = p.cues.find(text, max(s_start, item.start - _LEFT_WINDOW), item.start)
     rights = p.cues.find(text, after, min(s_end, after + _RIGHT_WINDOW))
+    # "each record" only says what a price is for ("each record was sold for"), see below.
+    each = [c for c in lefts if c.kind == "each" and c.start >= floor]
+    lefts = [c for c in lefts if c.kind != "each"]
     left = lefts[-1] if lefts else None
-    right = rights[0] if rights else None
+    right = next((c for c in rights if c.kind != "each"), None)
     cue = left
     # A cue just after the sum ("3,000 yuan in illegal gains") beats a farther or neutral one.
     if right and (
@@ -315,11 +321,8 @@ def _kind(p: _Patterns, text: str, item: _Sum, sentences: Sentences) -> tuple[st
         cue = right
     if cue is None:
         return "amount", None
-    if cue.kind == "price":
-        # "each record was sold for 0.5 yuan": the price is per record.
-        each = [c for c in lefts if c.kind == "unit_price" and c.per]
-        if each:
-            return "unit_price", each[-1].per
+    if cue.kind == "price" and each and each[-1].start < cue.start:
+        return "unit_price", each[-1].per  # "each record was sold for 0.5 yuan"
     return cue.kind, cue.per
 
 
@@ -345,11 +348,15 @@ def find_money(text: str, offset: int = 0) -> list[Money]:
     _fill_subunit_currency(sums)
     head: _Sum | None = None
     for item in sums:
+        if item is head:  # the upper end of a range: done with its lower end
+            continue
         if head is not None and _EQUIVALENT_GAP.fullmatch(text, head.end, item.start):
             item.kind, item.per = head.kind, head.per
             continue
-        item.kind, item.per = _kind(p, text, item.upper or item, sentences)
+        floor = _after_per(p, text, head.end) if head else 0
         head = item.upper or item
+        kind, per = _kind(p, text, head, sentences, floor)
+        item.kind, item.per, head.kind, head.per = kind, per, kind, per
     return [
         Money(
             amount=float(x.amount),

@@ -112,7 +112,8 @@ SCALED_DIGITS = (
     rf"{_DIGITS}(?![\d:/]|[.,]\d)"
     rf"(?:(?:\s+{_SCALE_WORD}){{1,2}}(?![\w-])|(?i:\s?(?:bn|mn|tn))(?![\w-]))?"
 )
-DIGIT_NUMBER = rf"(?<![\w.,:/#]){SCALED_DIGITS}"
+# In running text a number stands alone: not "COVID-19", "4G" or "A380".
+DIGIT_NUMBER = rf"(?<![\w.,:/#])(?<![A-Za-z]-){SCALED_DIGITS}(?![A-Za-z])"
 _TEEN_WORDS = "|".join(sorted(_TEENS, key=len, reverse=True))
 _W = rf"(?:(?:{'|'.join(_TENS)})(?:-(?:{'|'.join(_ONES)}))?|{_TEEN_WORDS}|{'|'.join(_ONES)})"
 _WSCALE = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?|dozen)"

@@ -1,0 +1,121 @@
+"""The chain as paths: where data enters (holder, leak source) to where it ends (a use, a
+victim), per article and overall, with what is missing from each path."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import islice
+
+import networkx as nx
+
+from kg.analyze.projection import ROLE_STAGE, STAGES, Projection, display_class, stage_pairs
+
+MAX_CHAINS = 500  # chain enumeration stops here: a dense graph has exponentially many paths
+
+
+@dataclass(frozen=True)
+class Chain:
+    """One path along the supply chain, with what is missing from it."""
+
+    steps: tuple[str, ...]  # entity IRIs, left to right
+    stages: tuple[int, ...]  # index into STAGES of the role each step came in with
+    roles: tuple[str, ...]  # each step's roles on this path: "buyer/seller" for a reseller
+    events: tuple[str, ...]
+    articles: tuple[str, ...]
+    gaps: tuple[str, ...]  # "no known buyer", "buyer with no known use", "no known seller"
+
+    @property
+    def complete(self) -> bool:
+        return not self.gaps
+
+
+def _chain_key(proj: Projection, iri: str, article: str | None) -> str:
+    # Concepts ("telecom fraud") are shared by every article; scoping them to the article
+    # keeps one story's buyer from running into another story's victims through them.
+    node = proj.nodes.get(iri)
+    return f"{iri}@{article}" if node is not None and node.is_concept else iri
+
+
+def chain_graph(proj: Projection, article: str | None = None) -> nx.DiGraph:
+    """Entities at their chain stages, with an edge for each step an event shows."""
+    g = nx.DiGraph()
+    events = [e for e in proj.events if article is None or e.article == article]
+
+    def node(iri: str, article: str | None, stage: int) -> str:
+        key = _chain_key(proj, iri, article)
+        if key not in g:
+            g.add_node(key, iri=iri, stages=set(), articles=set())
+        g.nodes[key]["stages"].add(stage)
+        if article:
+            g.nodes[key]["articles"].add(article)
+        return key
+
+    for e in events:
+        for r, iri in e.participants:
+            if r in ROLE_STAGE:
+                node(iri, e.article, ROLE_STAGE[r])
+        for a, ia, b, ib in stage_pairs(e):
+            ka, kb = node(ia, e.article, a), node(ib, e.article, b)
+            if g.has_edge(ka, kb):
+                d = g.edges[ka, kb]
+                d["sa"], d["sb"] = min(d["sa"], a), max(d["sb"], b)
+                d["events"].add(e.iri)
+                d["articles"].add(e.article)
+            else:
+                g.add_edge(ka, kb, sa=a, sb=b, events={e.iri}, articles={e.article})
+    for n in proj.nodes.values():  # actors only known by their class, never in an event
+        stage = display_class(set(n.classes))[1]
+        if article is not None and article not in n.articles:
+            continue
+        if stage is not None and stage <= 3 and not n.is_concept and n.iri not in g:
+            g.add_node(n.iri, iri=n.iri, stages={int(stage)}, articles=set(n.articles))
+    return g
+
+
+def _gaps(stages: tuple[int, ...]) -> tuple[str, ...]:
+    gaps = []
+    if stages[0] >= 3:
+        gaps.append("no known seller")
+    if stages[-1] <= 2:
+        gaps.append("no known buyer")
+    elif stages[-1] == 3:
+        gaps.append("buyer with no known use")
+    return tuple(gaps)
+
+
+def chain_paths(proj: Projection, article: str | None = None,
+                limit: int = MAX_CHAINS) -> list[Chain]:
+    """Every path from where data enters the chain to where it ends, overall or for one article."""
+    g = chain_graph(proj, article)
+    sinks = {n for n in g if g.out_degree(n) == 0}
+    chains: list[Chain] = []
+    for src in sorted((n for n in g if g.in_degree(n) == 0), key=str):
+        if g.out_degree(src) == 0:
+            stage = min(g.nodes[src]["stages"])
+            if stage <= 3:
+                chains.append(Chain((g.nodes[src]["iri"],), (stage,), (STAGES[stage],), (),
+                                    tuple(sorted(g.nodes[src]["articles"])), _gaps((stage,))))
+            continue
+        for path in islice(nx.all_simple_paths(g, src, sinks), max(0, limit - len(chains))):
+            edges = [g.edges[u, v] for u, v in zip(path, path[1:], strict=False)]
+            stages = (edges[0]["sa"],) + tuple(d["sb"] for d in edges)
+            outs = tuple(d["sa"] for d in edges) + (stages[-1],)
+            roles = tuple("/".join(STAGES[x] for x in dict.fromkeys((i, o)))
+                          for i, o in zip(stages, outs, strict=True))
+            chains.append(Chain(
+                steps=tuple(g.nodes[k]["iri"] for k in path), stages=stages, roles=roles,
+                events=tuple(sorted({ev for d in edges for ev in d["events"]})),
+                articles=tuple(sorted({a for d in edges for a in d["articles"] if a})),
+                gaps=_gaps(stages)))
+        if len(chains) >= limit:
+            break
+    return chains
+
+
+def chains_by_article(chains: list[Chain]) -> dict[str, list[Chain]]:
+    """Chains grouped by the article (or articles, joined by a space) they come from."""
+    out: dict[str, list[Chain]] = defaultdict(list)
+    for c in chains:
+        out[" ".join(c.articles)].append(c)
+    return dict(sorted(out.items()))

@@ -1,0 +1,180 @@
+"""Who matters and how much: brokers, hubs, groups, records by data category, money by
+currency and role, price per record, enforcement by agency and year."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+import networkx as nx
+
+from kg.analyze.projection import ENFORCEMENT_CLASSES, Projection, undirected
+
+PER_RECORD_UNITS = frozenset(("", "record", "records", "item", "items", "piece", "pieces",
+                              "entry", "entries", "person", "people"))
+
+
+@dataclass(frozen=True)
+class Centrality:
+    iri: str
+    degree: int
+    betweenness: float
+
+
+def brokers_and_hubs(proj: Projection, top: int = 10) -> tuple[list[Centrality], list[Centrality]]:
+    """Who sits between others (betweenness) and who touches most (degree), actors first."""
+    g = undirected(proj)
+    if g.number_of_nodes() == 0:
+        return [], []
+    # exact up to a thousand nodes; past that sampled (seeded: the same answer every run)
+    k = None if g.number_of_nodes() <= 1000 else 64
+    bc = nx.betweenness_centrality(g, k=k, seed=0)
+    rows = [Centrality(n, g.degree(n), round(bc[n], 6)) for n in g]
+    brokers = sorted((r for r in rows if r.betweenness > 0), key=lambda r: (-r.betweenness, r.iri))
+    hubs = sorted((r for r in rows if r.degree > 0), key=lambda r: (-r.degree, r.iri))
+    return brokers[:top], hubs[:top]
+
+
+def communities(proj: Projection, top: int = 10) -> list[tuple[str, ...]]:
+    """Groups of entities more linked to each other than to the rest (Louvain, seeded)."""
+    g = undirected(proj)
+    g.remove_nodes_from([n for n in list(g) if g.degree(n) == 0])
+    if g.number_of_edges() == 0:
+        return []
+    groups = nx.community.louvain_communities(g, seed=0)
+    ranked = [tuple(sorted(c, key=lambda n: (-g.degree(n), n))) for c in groups if len(c) > 1]
+    return sorted(ranked, key=lambda c: (-len(c), c))[:top]
+
+
+# ---- figures: records, money, enforcement ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryRecords:
+    iri: str
+    records: int
+    articles: tuple[str, ...]
+
+
+def records_by_category(proj: Projection) -> list[CategoryRecords]:
+    """Records per data category. Within an article the largest figure counts (a batch is
+    often told twice, at the leak and at the sale); articles add up."""
+    best: dict[tuple[str, str | None], int] = {}
+    for e in proj.events:
+        if e.records is None:
+            continue
+        for r, iri in e.participants:
+            if r == "dataCategory":
+                best[(iri, e.article)] = max(best.get((iri, e.article), 0), e.records)
+    total: Counter = Counter()
+    arts: dict[str, set] = defaultdict(set)
+    for (iri, art), n in best.items():
+        total[iri] += n
+        if art:
+            arts[iri].add(art)
+    return sorted((CategoryRecords(i, n, tuple(sorted(arts[i]))) for i, n in total.items()),
+                  key=lambda c: (-c.records, c.iri))
+
+
+@dataclass(frozen=True)
+class MoneyTotal:
+    currency: str
+    role: str
+    total: Decimal
+    count: int
+    articles: tuple[str, ...]
+
+
+def money_by_currency_role(proj: Projection) -> list[MoneyTotal]:
+    """Sums of money by currency and role (price, profit, loss...); never across currencies."""
+    sums: dict[tuple[str, str], list] = {}
+    for e in proj.events:
+        for m in e.money:
+            row = sums.setdefault((m.currency, m.role), [Decimal(0), 0, set()])
+            row[0] += m.amount
+            row[1] += 1
+            if e.article:
+                row[2].add(e.article)
+    return [MoneyTotal(c, r, t, n, tuple(sorted(a))) for (c, r), (t, n, a) in sorted(sums.items())]
+
+
+@dataclass(frozen=True)
+class UnitPrice:
+    event: str
+    article: str | None
+    currency: str
+    per_record: Decimal
+    records: int | None
+    basis: str  # "stated unit price" or "price / records"
+
+
+def price_per_record(proj: Projection) -> list[UnitPrice]:
+    """Price per record where the article gives it, or where a price and a count allow it."""
+    out = []
+    for e in proj.events:
+        for m in e.money:
+            per = (m.per or "").strip().lower()
+            if m.role == "unit-price" and per in PER_RECORD_UNITS:
+                out.append(UnitPrice(e.iri, e.article, m.currency, m.amount, e.records,
+                                     "stated unit price"))
+            elif m.role == "price" and not per and e.records:
+                out.append(UnitPrice(e.iri, e.article, m.currency,
+                                     (m.amount / e.records).quantize(Decimal("0.0001")),
+                                     e.records, "price / records"))
+    return sorted(out, key=lambda u: (u.currency, u.per_record, u.event))
+
+
+@dataclass(frozen=True)
+class EnforcementRow:
+    agency: str  # IRI, or "" when the article names no agency
+    year: str
+    actions: int
+    arrested: int  # people arrested or detained (one per named target when no count is given)
+    cases: int
+    kinds: tuple[str, ...]
+    articles: tuple[str, ...]
+
+
+def enforcement_by_agency_year(proj: Projection) -> list[EnforcementRow]:
+    """Enforcement actions, people arrested and cases, by agency and year."""
+    rows: dict[tuple[str, str], dict] = {}
+    for e in proj.events:
+        classes = set(e.classes)
+        if not classes & (ENFORCEMENT_CLASSES | {"Case"}):
+            continue
+        agencies = sorted({i for r, i in e.participants if r == "agency"}) or [""]
+        for ag in agencies:
+            row = rows.setdefault((ag, e.year or "unknown"), {"actions": 0, "arrested": 0,
+                                                              "cases": 0, "kinds": set(),
+                                                              "articles": set()})
+            if classes & ENFORCEMENT_CLASSES:
+                row["actions"] += 1
+            if "Case" in classes:
+                row["cases"] += 1
+            if classes & {"Arrest", "Detention"}:
+                targets = [i for r, i in e.participants if r in ("target", "fraudster", "seller",
+                                                                  "buyer", "leakSource")]
+                row["arrested"] += e.persons or len(set(targets)) or 1
+            row["kinds"].update(c for c in classes if c in ENFORCEMENT_CLASSES | {"Case"})
+            if e.article:
+                row["articles"].add(e.article)
+    return [EnforcementRow(ag, y, d["actions"], d["arrested"], d["cases"],
+                           tuple(sorted(d["kinds"])), tuple(sorted(d["articles"])))
+            for (ag, y), d in sorted(rows.items())]
+
+
+def events_by_year(proj: Projection) -> dict[str, Counter]:
+    """Per year: how many cases, enforcement actions and trade events the articles report."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    for e in proj.events:
+        if not e.year:
+            continue
+        classes = set(e.classes)
+        if "Case" in classes:
+            out[e.year]["cases"] += 1
+        if classes & ENFORCEMENT_CLASSES:
+            out[e.year]["enforcement actions"] += 1
+        if classes & {"SaleEvent", "PurchaseEvent", "TradeEvent", "LeakEvent"}:
+            out[e.year]["leaks and sales"] += 1
+    return dict(sorted(out.items()))

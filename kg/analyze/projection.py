@@ -1,0 +1,327 @@
+"""The entity-level projection of the RDF graph that the analysis, report and page share.
+
+The RDF graph keeps events n-ary (a sale has a seller, a buyer, data, a channel...). Analysts
+think in actors, so the projection turns each event into links between the entities it names:
+along the chain (holder -> leak source -> seller -> buyer -> fraud scheme -> victim) and aside
+(data, channel, place, agency). Every link keeps the event and article it came from.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+
+import networkx as nx
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
+
+from kg.namespaces import DT, DTC, SCHEMA
+
+STAGES = ("data holder", "leak source", "seller", "buyer", "fraud scheme", "victim")
+# Participant property -> its stage on the chain; the fraudster uses what the buyer bought.
+ROLE_STAGE = {"dataHolder": 0, "leakSource": 1, "seller": 2, "buyer": 3, "fraudster": 3,
+              "fraudScheme": 4, "victim": 5}
+CHAIN_RELATION = {1: "leaked by", 2: "passed to", 3: "sold to", 4: "used for", 5: "harmed"}
+ASIDE_RELATION = {"dataCategory": "data", "leakMethod": "method", "channel": "via",
+                  "location": "in", "law": "under", "participant": "with"}
+ACTION_RELATION = {"Arrest": "arrested", "Detention": "detained", "Prosecution": "prosecuted",
+                   "Conviction": "convicted"}
+ROLES = tuple(ROLE_STAGE) + tuple(ASIDE_RELATION) + ("agency", "target")
+# Terms looked up once: rdflib builds a new URIRef on every namespace attribute access.
+P = {name: DT[name] for name in (
+    *ROLES, "evidence", "sentence", "inArticle", "startOffset", "money", "amount", "currency",
+    "moneyRole", "perUnit", "time", "startDate", "recordCount", "personCount", "claimStatus",
+    "sourcePath")}
+TYPE, LABEL, PREF_LABEL, ALT_LABEL = RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel
+DERIVED_FROM, NEWS_ARTICLE = PROV.wasDerivedFrom, SCHEMA.NewsArticle
+PUBLISHER, DATE_PUBLISHED = SCHEMA.publisher, SCHEMA.datePublished
+DT_PREFIX, DTC_PREFIX = str(DT), str(DTC)
+
+# Display class of an entity: first match wins; each maps to a chain stage (None: aside).
+DISPLAY_CLASSES: tuple[tuple[str, tuple[str, ...], float | None], ...] = (
+    ("Data holder", ("DataHolder",), 0),
+    ("Leak source", ("LeakSource", "Insider", "Hacker", "Accomplice"), 1),
+    ("Broker", ("Broker",), 2.5),
+    ("Seller", ("Seller",), 2),
+    ("Buyer", ("Buyer",), 3),
+    ("Fraudster", ("Fraudster",), 3.5),
+    ("Fraud scheme", ("FraudScheme",), 4),
+    ("Victim", ("Victim",), 5),
+    ("Agency", ("LawEnforcementAgency",), None),
+    ("Data category", ("PersonalDataCategory",), None),
+    ("Leak method", ("LeakMethod",), None),
+    ("Channel", ("Channel",), None),
+    ("Location", ("Location",), None),
+    ("Law", ("Law",), None),
+    ("Sector", ("Sector",), None),
+    ("Other actor", ("Person", "Organisation", "CriminalGroup", "Website", "Agent"), None),
+)
+ENTITY_CLASSES = frozenset(c for _, cs, _ in DISPLAY_CLASSES for c in cs)
+EVENT_CLASSES = frozenset(("Event", "LeakEvent", "TradeEvent", "SaleEvent", "PurchaseEvent",
+                           "FraudOperation", "EnforcementAction", "Arrest", "Detention",
+                           "Prosecution", "Conviction", "Campaign", "Case", "DataBatch"))
+ENFORCEMENT_CLASSES = frozenset(("EnforcementAction", "Arrest", "Detention", "Prosecution",
+                                 "Conviction", "Campaign"))
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """One supporting sentence and where it sits."""
+
+    sentence: str
+    article: str  # article IRI
+    start: int
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """What the report and page say about a source article."""
+
+    iri: str
+    id: str
+    label: str
+    publisher: str | None
+    published: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """An entity of the graph as the views need it."""
+
+    iri: str
+    label: str
+    display: str  # one of DISPLAY_CLASSES' names
+    classes: tuple[str, ...]  # dt: local names
+    alt_labels: tuple[str, ...]
+    articles: tuple[str, ...]
+    evidence: tuple[EvidenceRef, ...]
+
+    @property
+    def is_concept(self) -> bool:
+        return self.iri.startswith(DTC_PREFIX)
+
+
+@dataclass(frozen=True)
+class MoneyRef:
+    amount: Decimal
+    currency: str
+    role: str
+    per: str | None
+
+
+@dataclass(frozen=True)
+class EventRef:
+    """An n-ary event with its participants and figures."""
+
+    iri: str
+    classes: tuple[str, ...]
+    article: str | None
+    participants: tuple[tuple[str, str], ...]  # (role local name, entity IRI)
+    records: int | None
+    persons: int | None
+    money: tuple[MoneyRef, ...]
+    year: str | None  # from the event's time, else the article's date
+    status: str  # claim status: reported, alleged, arrested, convicted...
+    evidence: tuple[EvidenceRef, ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A projected relation between two entities, from one event."""
+
+    source: str
+    target: str
+    relation: str
+    event: str
+    article: str | None
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The entity-level view of the RDF graph that analysis and rendering share."""
+
+    nodes: dict[str, NodeRef]
+    events: tuple[EventRef, ...]
+    articles: dict[str, ArticleRef]
+    links: tuple[Link, ...]
+
+    def articles_in_order(self) -> list[ArticleRef]:
+        """Articles by date then title: the numbering the report and page share."""
+        return sorted(self.articles.values(), key=lambda x: (x.published or "", x.label, x.iri))
+
+
+def _local(iri: object) -> str:
+    s = str(iri)
+    return s.rsplit("#", 1)[-1] if "#" in s else s.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _int(lit: object) -> int | None:
+    try:
+        return int(str(lit)) if isinstance(lit, Literal) else None
+    except ValueError:
+        return None
+
+
+def _decimal(lit: object) -> Decimal | None:
+    try:
+        d = Decimal(str(lit))
+    except InvalidOperation:
+        return None
+    return d if d.is_finite() else None
+
+
+def _index(graph: Graph) -> dict:
+    """subject -> predicate -> objects, in one pass (faster than many pattern lookups)."""
+    idx: dict = defaultdict(lambda: defaultdict(list))
+    for s, p, o in graph:
+        idx[s][p].append(o)
+    return idx
+
+
+def _first(values: list, default: str | None = None) -> str | None:
+    return min(str(v) for v in values) if values else default
+
+
+def _evidence(idx: dict, po: dict) -> tuple[EvidenceRef, ...]:
+    refs = []
+    for ev in po.get(P["evidence"], ()):
+        e = idx.get(ev, {})
+        starts = [i for i in (_int(v) for v in e.get(P["startOffset"], [])) if i is not None]
+        refs.append(EvidenceRef(sentence=_first(e.get(P["sentence"], []), "") or "",
+                                article=_first(e.get(P["inArticle"], []), "") or "",
+                                start=min(starts, default=0)))
+    return tuple(sorted(set(refs), key=lambda r: (r.article, r.start, r.sentence)))
+
+
+def display_class(classes: set[str]) -> tuple[str, float | None]:
+    """The one class a node is drawn as (and its chain stage); resellers count as brokers."""
+    if {"Seller", "Buyer"} <= classes:
+        classes = classes | {"Broker"}
+    for name, members, stage in DISPLAY_CLASSES:
+        if classes.intersection(members):
+            return name, stage
+    return "Other actor", None
+
+
+def _article_ref(iri: str, po: dict) -> ArticleRef:
+    label = _first(po.get(LABEL, []), _local(iri)) or ""
+    return ArticleRef(iri=iri, id=_local(iri), label=label,
+                      publisher=_first(po.get(PUBLISHER, [])),
+                      published=_first(po.get(DATE_PUBLISHED, [])),
+                      source=_first(po.get(P["sourcePath"], [])))
+
+
+def project(graph: Graph) -> Projection:
+    """Read entities, events and articles out of the RDF graph and link entities by event."""
+    idx = _index(graph)
+    nodes: dict[str, NodeRef] = {}
+    events: list[EventRef] = []
+    articles: dict[str, ArticleRef] = {}
+    for s in sorted(idx, key=str):
+        po = idx[s]
+        types = {_local(t) for t in po.get(TYPE, []) if str(t).startswith(DT_PREFIX)}
+        if NEWS_ARTICLE in po.get(TYPE, []):
+            articles[str(s)] = _article_ref(str(s), po)
+        elif types & EVENT_CLASSES:
+            events.append(_event_ref(idx, s, po, types))
+        elif types & ENTITY_CLASSES and isinstance(s, URIRef):
+            labels = po.get(LABEL, []) + po.get(PREF_LABEL, [])
+            nodes[str(s)] = NodeRef(
+                iri=str(s), label=_first(labels, _local(s)) or "", display=display_class(types)[0],
+                classes=tuple(sorted(types)),
+                alt_labels=tuple(sorted(map(str, po.get(ALT_LABEL, [])))),
+                articles=tuple(sorted({str(a) for a in po.get(DERIVED_FROM, [])})),
+                evidence=_evidence(idx, po))
+    # the article's date stands in for events that carry no time of their own
+    dates = {a.iri: a.published[:4] for a in articles.values()
+             if a.published and a.published[:4].isdigit()}
+    events = [replace(e, year=e.year or dates.get(e.article or ""),
+                      participants=tuple(p for p in e.participants if p[1] in nodes))
+              for e in events]
+    links = tuple(link for e in events for link in event_links(e))
+    return Projection(nodes=nodes, events=tuple(events), articles=articles, links=links)
+
+
+def _event_ref(idx: dict, s: object, po: dict, types: set[str]) -> EventRef:
+    participants = sorted((role, str(o)) for role in ROLES for o in po.get(P[role], []))
+    money = []
+    for m in po.get(P["money"], []):
+        mp = idx.get(m, {})
+        amount = _decimal(_first(mp.get(P["amount"], [])))
+        if amount is None:
+            continue
+        money.append(MoneyRef(amount=amount, currency=_first(mp.get(P["currency"], []), "?") or "?",
+                              role=_local(_first(mp.get(P["moneyRole"], []), "amount")),
+                              per=_first(mp.get(P["perUnit"], []))))
+    year = None
+    for t in po.get(P["time"], []):
+        start = _first(idx.get(t, {}).get(P["startDate"], []))
+        year = start[:4] if start and start[:4].isdigit() else year
+    records = [r for r in (_int(v) for v in po.get(P["recordCount"], [])) if r is not None]
+    persons = [r for r in (_int(v) for v in po.get(P["personCount"], [])) if r is not None]
+    return EventRef(iri=str(s), classes=tuple(sorted(types)),
+                    article=_first(po.get(DERIVED_FROM, [])),
+                    participants=tuple(participants),
+                    records=max(records) if records else None,
+                    persons=max(persons) if persons else None,
+                    money=tuple(sorted(money, key=lambda m: (m.role, m.currency, m.amount))),
+                    year=year, status=_local(_first(po.get(P["claimStatus"], []), "reported")),
+                    evidence=_evidence(idx, po))
+
+
+def stage_pairs(e: EventRef) -> list[tuple[int, str, int, str]]:
+    """(stage, entity, next stage, entity) for each step an event shows along the chain."""
+    staged = sorted({(ROLE_STAGE[r], iri) for r, iri in e.participants if r in ROLE_STAGE})
+    stages = sorted({s for s, _ in staged})
+    return [(a, ia, b, ib) for a, b in zip(stages, stages[1:], strict=False)
+            for ia in (i for s, i in staged if s == a) for ib in (i for s, i in staged if s == b)
+            if ia != ib]
+
+
+def event_links(e: EventRef) -> list[Link]:
+    """An event as entity-to-entity links: along the chain, from agencies, and aside."""
+    out: dict[Link, None] = {}
+
+    def add(a: str, b: str, rel: str) -> None:
+        if a != b:
+            out[Link(a, b, rel, e.iri, e.article)] = None
+
+    for _, ia, b, ib in stage_pairs(e):
+        add(ia, ib, CHAIN_RELATION[b])
+    staged = sorted((ROLE_STAGE[r], i) for r, i in e.participants if r in ROLE_STAGE)
+    actors = list(dict.fromkeys([i for _, i in staged] +
+                                [i for r, i in e.participants if r == "target"]))
+    agencies = [i for r, i in e.participants if r == "agency"]
+    action = next((ACTION_RELATION[c] for c in e.classes if c in ACTION_RELATION), "acted against")
+    for ag in agencies:
+        for t in actors:
+            add(ag, t, action)
+    aside = [(r, i) for r, i in e.participants if r in ASIDE_RELATION]
+    anchor = (actors or agencies or [i for _, i in aside] or [None])[0]
+    for r, i in aside:
+        if anchor is not None:
+            add(anchor, i, ASIDE_RELATION[r])
+    return list(out)
+
+
+def to_networkx(proj: Projection) -> nx.MultiDiGraph:
+    """Entities as nodes, projected links as edges (relation, event, article kept)."""
+    g = nx.MultiDiGraph()
+    for iri, n in proj.nodes.items():
+        g.add_node(iri, label=n.label, display=n.display)
+    for link in proj.links:
+        g.add_edge(link.source, link.target, relation=link.relation, event=link.event,
+                   article=link.article)
+    return g
+
+
+def undirected(proj: Projection) -> nx.Graph:
+    """Entities linked when any event links them, direction and multiplicity dropped."""
+    g = nx.Graph()
+    g.add_nodes_from(sorted(proj.nodes))
+    for link in proj.links:
+        g.add_edge(link.source, link.target)
+    return g
+
