@@ -105,11 +105,14 @@ def _open_and_time(path: Path) -> dict:
                 raise SystemExit("page did not stabilise within 10 minutes")
             page.wait_for_timeout(100)
         wall = time.perf_counter() - t0
-        stats = page.evaluate("""() => ({stableAt: kg.stableAt, nodes: kg.nodeView.length,
-                                        edges: kg.edgeView.length})""")
+        while not page.evaluate("kg.settledAt !== null"):  # the simulation's last moves
+            page.wait_for_timeout(100)
+        stats = page.evaluate("""() => ({stableAt: kg.stableAt, settledAt: kg.settledAt,
+                                        nodes: kg.nodeView.length, edges: kg.edgeView.length})""")
         page.screenshot(path=str(path.with_suffix(".png")))
         browser.close()
     return {"load_s": loaded, "wall_s": wall, "stable_ms": stats["stableAt"],
+            "settled_ms": stats["settledAt"],
             "drawn_nodes": stats["nodes"], "drawn_edges": stats["edges"], "blocked": blocked}
 
 
@@ -134,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:7s} cap={min(cap, args.nodes):>5}: write_html {render_s:.1f} s, "
               f"{path.stat().st_size / 1e6:.1f} MB; drawn {r['drawn_nodes']:,} nodes / "
               f"{r['drawn_edges']:,} links; loaded {r['load_s']:.1f} s; stabilised "
-              f"{r['stable_ms'] / 1000:.1f} s after navigation (wall {r['wall_s']:.1f} s); "
+              f"{r['stable_ms'] / 1000:.1f} s after navigation (wall {r['wall_s']:.1f} s), "
+              f"physics stopped at {r['settled_ms'] / 1000:.1f} s; "
               f"network requests attempted: {len(r['blocked'])}")
     return 0
 

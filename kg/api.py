@@ -71,7 +71,7 @@ def query(
 
     ``graph`` defaults to out/graph.ttl; with ``store`` (``oxigraph:DIR`` or an http(s)
     endpoint) the store is queried, after loading ``graph`` into it when both are given.
-    ``kg.sparql.format_result(result, "csv")`` prints the answer in any output format.
+    ``kg.results.format_result(result, "csv")`` prints the answer in any output format.
     """
     from kg.sparql import run_query
 
@@ -90,19 +90,21 @@ def export(
 ) -> list[Path]:
     """Write a graph in another format (``kg.exporters.formats()``), or load it into a store.
 
-    Returns the files written (none when ``store`` is given). With ``redact``, private
+    Returns the files written (none when ``store`` is given: the graph goes in with the
+    ontology model, so the store answers the saved queries). With ``redact``, private
     persons are replaced by stable pseudonyms first.
     """
     from kg.exporters import default_out, export_graph
     from kg.exporters.redact import redact_persons
     from kg.graph import load_turtle
+    from kg.sparql import with_model
     from kg.store import open_store
 
     g = graph if isinstance(graph, Graph) else load_turtle(Path(graph), settings=settings)
     if store is not None:
         target = open_store(store, settings=settings)
         try:
-            target.load(redact_persons(g) if redact else g)
+            target.load(with_model(redact_persons(g) if redact else g, settings))
         finally:
             target.close()
         return []

@@ -282,21 +282,24 @@ def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) 
     move them in; a failed or killed build leaves the previous outputs as they were."""
     from kg.graph import serialize_turtle
     from kg.render import write_html
+    from kg.report import write_report
 
     started = time.perf_counter()
     out = Path(out)
     check_writable(out)
     _remove_stale_tmp(out)
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{os.getpid()}-", dir=out))
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("turtle", lambda: (tmp / "graph.ttl").write_text(serialize_turtle(result.graph),
+                                                          encoding="utf-8")),
+        ("html", lambda: write_html(result.graph, tmp / "graph.html", settings=settings)),
+        ("report", lambda: write_report(result.graph, tmp, settings=settings)),
+    ]
     try:
-        (tmp / "graph.ttl").write_text(serialize_turtle(result.graph), encoding="utf-8")
-        write_html(result.graph, tmp / "graph.html", settings=settings)
-        try:
-            from kg.report import write_report
-        except ImportError:  # the report arrives with the analysis module
-            write_report = None
-        if write_report is not None:
-            write_report(result.graph, tmp, settings=settings)
+        for name, step in steps:
+            t = time.perf_counter()
+            step()
+            result.timings[f"write_{name}"] = time.perf_counter() - t
         _fsync_tree(tmp)
         result.outputs = _commit(tmp, out)
     finally:

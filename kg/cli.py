@@ -109,7 +109,8 @@ def query(
 ) -> None:
     """Run a SPARQL query on a built graph or a store and print the answers."""
     import kg
-    from kg.sparql import describe, format_result, saved_queries
+    from kg.results import format_result
+    from kg.sparql import describe, saved_queries
 
     if list_saved or query is None:
         for name, path in saved_queries().items():

@@ -11,8 +11,11 @@ from __future__ import annotations
 import itertools
 import logging
 import multiprocessing
+import os
+import signal
 import socket
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -122,8 +125,22 @@ def extract_chunk(articles: list[Article], settings: Settings) -> list[Extracted
     return out
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, parent: int) -> None:
+    # The build process handles Ctrl-C and stops the pool; a forked worker must not inherit
+    # its SIGTERM handler either, so that SIGTERM simply ends it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     worker_extractor(settings)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose build was killed (SIGKILL runs no cleanup) must not linger, holding
+    a loaded spaCy pipeline; it notices it was orphaned and exits."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def chunked(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -190,7 +207,7 @@ class ProcessExecutor:
             # a __main__ guard still works); the build runs no threads of its own by then.
             self._pool = ProcessPoolExecutor(
                 max_workers=self.options.workers, mp_context=multiprocessing.get_context(),
-                initializer=_init_worker, initargs=(self.settings,))
+                initializer=_init_worker, initargs=(self.settings, os.getpid()))
         pool = self._pool
         try:
             yield from _in_order(lambda c: pool.submit(extract_chunk, c, self.settings),

@@ -1,4 +1,4 @@
-"""SPARQL over a built graph: find the query, check it is a safe read, run it, format the answer.
+"""SPARQL over a built graph: find the query, check it is a safe read, run it on a store.
 
 A query is given as SPARQL text, a ``.rq`` file or the name of a saved query in ``queries/``.
 Only reads run: UPDATE, LOAD, SERVICE and FROM (which make an engine write, or fetch from
@@ -8,24 +8,18 @@ the network or the file system) are refused before any engine sees the text.
 from __future__ import annotations
 
 import functools
-import json
 import re
 import threading
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Mapping
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
 from kg.settings import DEFAULT, Settings
 from kg.store import PreparedQuery, QueryResult, Store, open_store
-
-FORMATS = ("table", "csv", "tsv", "json", "xml")
 
 
 class RefusedQuery(QueryError):
@@ -71,15 +65,71 @@ def resolve_query(ref: str, settings: Settings = DEFAULT) -> str:
     return ref
 
 
-def param_bindings(params: Mapping[str, str] | None) -> tuple[tuple[str, Node], ...]:
-    """Parameters as pre-bound variables: ``source=a.txt`` fixes ?source before the engine
-    plans the query, so one case is fast on a big graph."""
-    out = []
-    for name, value in sorted((params or {}).items()):
+def bind_params(text: str, params: Mapping[str, str] | None) -> str:
+    """Fix variables of the query's pattern to values.
+
+    ``source=a.txt`` puts ``VALUES (?source) { ("a.txt") }`` first in the WHERE group, where
+    every engine starts from it, so one case of a big graph stays fast (Oxigraph joins a
+    trailing VALUES, or a pre-bound variable, only after evaluating everything). A query
+    without a WHERE group gets the clause at its end.
+    """
+    if not params:
+        return text
+    names, values = [], []
+    for name, value in sorted(params.items()):
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"bad parameter name {name!r}: use a SPARQL variable name")
-        out.append((name, _param_term(value)))
-    return tuple(out)
+        names.append("?" + name)
+        values.append(_param_term(value).n3())
+    clause = f"VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }}"
+    # CONSTRUCT WHERE { ... } allows triples only inside its group.
+    short_construct = re.search(r"\bCONSTRUCT\s+WHERE\b", _SKIP.sub(" ", text), re.IGNORECASE)
+    at = None if short_construct else _where_group(text)
+    if at is None:
+        return f"{text.rstrip()}\n{clause}\n"
+    return f"{text[: at + 1]}\n  {clause}{text[at + 1 :]}"
+
+
+# What to step over when looking for the WHERE group: comments, strings and IRIs.
+_SKIP = re.compile(
+    r"#[^\n]*"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+)
+_WHERE = re.compile(r"(?<![?$:\w])WHERE\b", re.IGNORECASE)
+
+
+def _where_group(text: str) -> int | None:
+    """Offset of the ``{`` that opens the query's outermost WHERE group, if any."""
+    depth = parens = 0
+    after_where = False
+    i = 0
+    while i < len(text):
+        skip = _SKIP.match(text, i)
+        if skip:
+            i = skip.end()
+            continue
+        ch = text[i]
+        if depth == parens == 0 and _WHERE.match(text, i):
+            after_where = True
+        elif ch in "()":
+            parens += 1 if ch == "(" else -1
+        elif ch == "{":
+            # A CONSTRUCT template comes before its WHERE; SELECT and ASK may omit the word.
+            if depth == parens == 0 and (after_where or not _has_where(text[i:])):
+                return i
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        i += 1
+    return None
+
+
+def _has_where(rest: str) -> bool:
+    return _WHERE.search(_SKIP.sub(" ", rest)) is not None
 
 
 def _param_term(value: str) -> Node:
@@ -198,7 +248,7 @@ def run_query(
 
     With both a graph and a store, the graph is loaded into the store first.
     """
-    prepared = replace(check_query(resolve_query(ref, settings)), bindings=param_bindings(params))
+    prepared = check_query(bind_params(resolve_query(ref, settings), params))
     target = _target(graph, store, settings)
     try:
         return target.query(prepared, limit=limit)
@@ -209,11 +259,24 @@ def run_query(
 
 def load_for_query(path: Path, settings: Settings = DEFAULT) -> Graph:
     """A graph file plus the ontology model (class tree, schemes) but not the SHACL shapes."""
-    from kg.errors import InputError
     from kg.graph import load_turtle
+
+    return _add_model(load_turtle(path, settings=settings), settings)
+
+
+def with_model(graph: Graph, settings: Settings = DEFAULT) -> Graph:
+    """A new graph of the graph and the ontology model: ``a/rdfs:subClassOf*`` needs it."""
+    from kg.graph import new_graph
+
+    g = new_graph()
+    g += graph
+    return _add_model(g, settings)
+
+
+def _add_model(g: Graph, settings: Settings) -> Graph:
+    from kg.errors import InputError
     from kg.ontology import load_model
 
-    g = load_turtle(path, settings=settings)
     try:
         g += load_model(settings)
     except InputError:  # no ontology folder here: queries run without subclass reasoning
@@ -233,179 +296,3 @@ def _target(graph: Graph | str | Path | None, store: Store | str | None,
     if graph is not None:
         target.load(graph if isinstance(graph, Graph) else load_for_query(Path(graph), settings))
     return target
-
-
-# --- formatting ----------------------------------------------------------------------------
-
-
-def format_result(result: QueryResult, fmt: str = "table") -> str:
-    """The result as a text table, CSV, TSV, SPARQL JSON or SPARQL XML results."""
-    if fmt not in FORMATS:
-        raise QueryError(f"unknown output format {fmt!r}: use one of {', '.join(FORMATS)}")
-    if result.form in ("CONSTRUCT", "DESCRIBE"):
-        return _format_triples(result, fmt)
-    return {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "xml": _xml}[fmt](result)
-
-
-def _format_triples(result: QueryResult, fmt: str) -> str:
-    if fmt in ("csv", "tsv", "table"):
-        rows = QueryResult("SELECT", ("subject", "predicate", "object"), result.triples)
-        return format_result(rows, fmt)
-    return serialize_triples(result, "json-ld" if fmt == "json" else "xml")
-
-
-def serialize_triples(result: QueryResult, rdf_format: str) -> str:
-    """CONSTRUCT / DESCRIBE answers in an RDF syntax rdflib writes (turtle, nt, xml, json-ld)."""
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns)
-    for t in result.triples:
-        g.add(t)
-    return g.serialize(format=rdf_format)
-
-
-def _curie(term: Node | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
-            if term.startswith(str(ns)) and len(term) > len(str(ns)):
-                return f"{prefix}:{term[len(str(ns)):]}"
-        return str(term)
-    return f"_:{term}" if isinstance(term, BNode) else str(term)
-
-
-def _table(result: QueryResult, width: int = 80) -> str:
-    if result.form == "ASK":
-        return "yes" if result.boolean else "no"
-    head = list(result.variables)
-    body = [[_cell(_curie(t), width) for t in row] for row in result.rows]
-    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(head)]
-    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    lines = [fmt.format(*head).rstrip(), "  ".join("-" * w for w in widths)]
-    lines += [fmt.format(*r).rstrip() for r in body]
-    n = len(result.rows)
-    lines.append(f"({n} row{'s' if n != 1 else ''}{', truncated' if result.truncated else ''})")
-    return "\n".join(lines)
-
-
-def _cell(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _csv(result: QueryResult) -> str:
-    """SPARQL 1.1 CSV: plain values, RFC 4180 quoting, CRLF line ends."""
-    import csv
-    import io
-
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    if result.form == "ASK":
-        w.writerows([["boolean"], ["true" if result.boolean else "false"]])
-        return buf.getvalue()
-    w.writerow(result.variables)
-    for row in result.rows:
-        w.writerow(["" if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t))
-                    for t in row])
-    return buf.getvalue()
-
-
-def _quote(value: str) -> str:
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-               .replace("\r", "\\r").replace("\t", "\\t"))
-    return f'"{escaped}"'
-
-
-def _term_nt(term: Node | None) -> str:
-    """A term in N-Triples syntax (what SPARQL TSV results use)."""
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    assert isinstance(term, Literal)
-    if term.language:
-        return f"{_quote(str(term))}@{term.language}"
-    if term.datatype:
-        return f"{_quote(str(term))}^^<{term.datatype}>"
-    return _quote(str(term))
-
-
-def _tsv(result: QueryResult) -> str:
-    if result.form == "ASK":
-        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
-    lines = ["\t".join("?" + v for v in result.variables)]
-    lines += ["\t".join(_term_nt(t) for t in row) for row in result.rows]
-    return "\n".join(lines) + "\n"
-
-
-def _json_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    assert isinstance(term, Literal)
-    cell = {"type": "literal", "value": str(term)}
-    if term.language:
-        cell["xml:lang"] = term.language
-    elif term.datatype:
-        cell["datatype"] = str(term.datatype)
-    return cell
-
-
-def _json(result: QueryResult) -> str:
-    if result.form == "ASK":
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)}) + "\n"
-    bindings = [
-        {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
-        for row in result.rows
-    ]
-    doc = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-
-
-def _xml(result: QueryResult) -> str:
-    out = ['<?xml version="1.0" encoding="utf-8"?>',
-           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
-    if result.form == "ASK":
-        out += ["</head>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>",
-                "</sparql>"]
-        return "\n".join(out) + "\n"
-    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
-    out += ["</head>", "<results>"]
-    for row in result.rows:
-        out.append("<result>")
-        for v, t in zip(result.variables, row, strict=True):
-            if t is not None:
-                out.append(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
-        out.append("</result>")
-    out += ["</results>", "</sparql>"]
-    return "\n".join(out) + "\n"
-
-
-def _xml_term(term: Node) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{xml_escape(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{xml_escape(str(term))}</bnode>"
-    assert isinstance(term, Literal)
-    attr = ""
-    if term.language:
-        attr = f" xml:lang={quoteattr(term.language)}"
-    elif term.datatype:
-        attr = f" datatype={quoteattr(str(term.datatype))}"
-    return f"<literal{attr}>{xml_escape(_xml_safe(str(term)))}</literal>"
-
-
-def _xml_safe(text: str) -> str:
-    """XML 1.0 cannot carry most control characters: drop them rather than emit bad XML."""
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text)
-
-
-def rows_as_dicts(result: QueryResult) -> Iterable[dict[str, object]]:
-    """Rows as plain Python values keyed by variable (for notebooks and tests)."""
-    for row in result.rows:
-        yield {v: (t.toPython() if t is not None else None)
-               for v, t in zip(result.variables, row, strict=True)}

@@ -34,15 +34,6 @@ class PreparedQuery:
     text: str
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     algebra: Any = None  # rdflib.plugins.sparql.sparql.Query, reused by the memory store
-    bindings: tuple[tuple[str, Node], ...] = ()  # variables fixed before evaluation
-
-    def with_values(self) -> str:
-        """The text with its bindings as a trailing VALUES clause, for engines given text."""
-        if not self.bindings:
-            return self.text
-        names = " ".join("?" + n for n, _ in self.bindings)
-        values = " ".join(t.n3() for _, t in self.bindings)
-        return f"{self.text.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
 
 
 @dataclass(frozen=True)
@@ -97,7 +88,7 @@ class MemoryStore:
     def query(self, prepared: PreparedQuery, *, limit: int | None = None) -> QueryResult:
         try:
             res = self.graph.query(prepared.algebra if prepared.algebra is not None
-                                   else prepared.text, initBindings=dict(prepared.bindings))
+                                   else prepared.text)
             if res.type == "ASK":
                 return QueryResult("ASK", boolean=bool(res.askAnswer))
             if res.type in ("CONSTRUCT", "DESCRIBE"):
@@ -164,20 +155,6 @@ class _Converter:
         return hit
 
 
-def _to_ox(term: Node) -> Any:
-    """An rdflib term as pyoxigraph's (for pre-bound parameters)."""
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-
-
 def _guess_rdf_format(path: Path) -> Any:
     import pyoxigraph as ox
 
@@ -207,13 +184,9 @@ class OxigraphStore:
             raise StoreError(f"cannot open oxigraph store {directory}: {_first_line(e)}") from e
 
     def query(self, prepared: PreparedQuery, *, limit: int | None = None) -> QueryResult:
-        import pyoxigraph as ox
-
         try:
             # Named graphs (an N-Quads load) are seen as one default graph, like rdflib's union.
-            res = self.store.query(prepared.text, use_default_graph_as_union=True,
-                                   substitutions={ox.Variable(n): _to_ox(t)
-                                                  for n, t in prepared.bindings} or None)
+            res = self.store.query(prepared.text, use_default_graph_as_union=True)
             if prepared.form == "ASK":
                 return QueryResult("ASK", boolean=bool(res))
             if prepared.form in ("CONSTRUCT", "DESCRIBE"):
@@ -292,8 +265,7 @@ class RemoteStore:
 
     def query(self, prepared: PreparedQuery, *, limit: int | None = None) -> QueryResult:
         graph_form = prepared.form in ("CONSTRUCT", "DESCRIBE")
-        body = self._send(self.spec, prepared.with_values().encode("utf-8"),
-                          "application/sparql-query",
+        body = self._send(self.spec, prepared.text.encode("utf-8"), "application/sparql-query",
                           _NT if graph_form else _JSON_RESULTS, self.timeout)
         if graph_form:
             g = Graph()

@@ -7,10 +7,11 @@ good the extractor is today. Every name, number and sentence here is made up.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from rdflib import Graph
 
-from kg.graph import extractions_to_graph
+from kg.graph import extractions_to_graph, serialize_turtle
 from kg.model import Article, Count, Entity, Event, Extraction, Money, Span, TimeExpr
 
 TEXT_A = (
@@ -41,8 +42,9 @@ def _sentence(text: str, phrase: str) -> Span:
 
 
 def _article(name: str, text: str, title: str, published: str) -> Article:
-    return Article(text=text, path=f"/corpus/{name}", sha256=hashlib.sha256(text.encode()).hexdigest(),
-                   title=title, outlet="The Example Gazette", published=published)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return Article(text=text, path=f"/corpus/{name}", sha256=digest, title=title,
+                   outlet="The Example Gazette", published=published)
 
 
 def sample_extractions() -> list[Extraction]:
@@ -101,8 +103,8 @@ def sample_extractions() -> list[Extraction]:
     b = _article("b.txt", TEXT_B, "Gang ran scam with bought numbers", "2022-01-15")
     tb = TEXT_B
     ents_b = (
-        Entity("gang", "group", "second gang", roles=("Buyer",), mentions=(_span(tb, "second gang"),),
-               article=b.id),
+        Entity("gang", "group", "second gang", roles=("Buyer",),
+               mentions=(_span(tb, "second gang"),), article=b.id),
         Entity("phone", "data", "phone numbers", concept="data/phone-number",
                mentions=(_span(tb, "phone numbers"),)),
         Entity("forum", "channel", "darknet forum", concept="channel/darknet-forum",
@@ -122,3 +124,10 @@ def sample_extractions() -> list[Extraction]:
 def sample_graph() -> Graph:
     """The invented chain as the graph writer makes it."""
     return extractions_to_graph(sample_extractions())
+
+
+def write_sample_graph(folder: Path) -> Path:
+    """The invented chain as a graph.ttl in the folder, as `kg build` would leave it."""
+    path = folder / "graph.ttl"
+    path.write_text(serialize_turtle(sample_graph()), encoding="utf-8")
+    return path

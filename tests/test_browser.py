@@ -197,3 +197,14 @@ def test_chain_layout_puts_the_stages_left_to_right(graph_page: Opened) -> None:
     o.page.locator("label", has_text="Physics").click()
     o.page.wait_for_timeout(300)
     assert o.js("(id) => kg.network.getPositions([id])[id].x", o.node_id("Bellmart")) != xs[0]
+
+
+def test_report_links_open_the_graph_filtered_to_their_article(browser, site: Path) -> None:
+    md = (site / "report.md").read_text(encoding="utf-8")
+    link = next(x for x in md.split("(graph.html#")[1:] if x.startswith("article="))
+    for o in _open(browser, (site / "graph.html").as_uri() + "#" + link.split(")")[0]):
+        o.wait("window.kg && window.kg.stable")
+        arts = o.js("kg.nodeView.get().map((n) => n.arts)")
+        chosen = int(o.js("document.getElementById('article-filter').value"))
+        assert chosen >= 0 and arts and all(chosen in a for a in arts)
+        assert o.js("kg.nodeView.length") < o.js("kg.data.nodes.length")

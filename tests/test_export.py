@@ -11,7 +11,7 @@ import pytest
 import stix2
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
-from sample_chain import sample_graph
+from sample_chain import sample_graph, write_sample_graph
 from typer.testing import CliRunner
 
 import kg
@@ -21,7 +21,6 @@ from kg.exporters import export_graph, formats
 from kg.exporters.projection import project
 from kg.exporters.redact import private_persons, pseudonym
 from kg.exporters.stix import bundle_objects
-from kg.graph import serialize_turtle
 from kg.namespaces import DT, DTI
 
 
@@ -209,8 +208,7 @@ def test_redact_applies_to_every_format(chain: Graph, out: Path) -> None:
 
 
 def test_library_api_and_cli_export(tmp_path: Path) -> None:
-    graph = tmp_path / "graph.ttl"
-    graph.write_text(serialize_turtle(sample_graph()), encoding="utf-8")
+    graph = write_sample_graph(tmp_path)
     assert kg.export(graph, "nt", tmp_path / "g.nt")[0].stat().st_size > 0
     res = CliRunner().invoke(app, ["export", str(graph), "-f", "stix", "-o",
                                    str(tmp_path / "b.json"), "--redact"])

@@ -132,6 +132,12 @@ def test_bad_article_date_is_ignored_not_raised() -> None:
     assert times("He was caught in May.", anchor="not a date") == [("May", None, None)]
 
 
+@pytest.mark.parametrize("anchor", ["0001-01-01", "9999-12-31"])
+def test_article_dates_at_the_calendar_edges_do_not_overflow(anchor: str) -> None:
+    got = times("yesterday, next Monday, last week, two weeks ago", anchor=anchor)
+    assert [start for _, start, _ in got] == [None, None, None, None]
+
+
 def test_time_spans_carry_the_offset() -> None:
     text = "It began in April 2012."
     (t,) = find_times(text, offset=50)

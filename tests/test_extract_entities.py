@@ -112,3 +112,18 @@ def test_extraction_is_deterministic(ex):
     text = ("A gang of hackers stole the addresses of 8,000 customers from an online shop and sold "
             "them on Telegram to a broker surnamed Yan.")
     assert extract(ex, text) == extract(ex, text)
+
+
+def test_workplace_of_a_leak_source_holds_the_data_and_he_is_an_insider(ex):
+    x = extract(ex, "A man identified as Arjun Mehra, who worked at a call centre in Pune, copied "
+                    "the card numbers of 5,000 customers.")
+    assert {"LeakSource", "Insider"} <= set(named(x, "Arjun Mehra")[0].roles)
+    assert "DataHolder" in named(x, "call centre")[0].roles
+    insider = [e for e in x.entities if e.concept == "method/insider-access"]
+    assert insider and insider[0].merge_notes
+
+
+def test_workplace_of_someone_who_took_nothing_holds_no_data(ex):
+    x = extract(ex, "A man surnamed Zhao worked at a bank for ten years before he retired.")
+    assert not [e for e in x.entities if e.roles]
+    assert not [e for e in x.entities if e.concept == "method/insider-access"]

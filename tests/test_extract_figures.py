@@ -232,11 +232,17 @@ def test_people_not_named_as_data_subjects_are_people() -> None:
         ("Investigators found 640 records in his laptop.", 640),
         ("The group leaked 33,000 customers' data.", 33_000),
         ("The seller listed 5,000 bank accounts of depositors.", 5_000),
+        ("He leaked 2 million items, including names and home addresses.", 2_000_000),
     ],
 )
 def test_record_phrases_count_records(text: str, value: int) -> None:
     got = find_counts(text)
     assert [(c.value, c.unit) for c in got] == [(value, "records")]
+
+
+def test_items_that_are_not_data_are_other_counts() -> None:
+    assert counts("The warehouse shipped 3,000 items of clothing.") == [(3000, "other", None, None)]
+    assert counts("The warehouse shipped 3,000 items.") == [(3000, "other", None, None)]
 
 
 def test_illegitimate_information_is_not_records() -> None:

@@ -75,7 +75,8 @@ def test_bank_that_denies_a_leak_is_no_data_holder(ex):
 
 
 def test_help_of_a_technician_makes_an_accomplice_leak_source(ex):
-    x = extract(ex, "A man surnamed Cao stole the database with the help of a technician named Pan.")
+    x = extract(ex, "A man surnamed Cao stole the database with the help of a technician named "
+                    "Pan.")
     assert "LeakSource" in roles(x)["Pan"]
     assert "Accomplice" in roles(x)["Pan"]
 
@@ -181,7 +182,8 @@ def test_gerund_under_suspicion_takes_object_as_subject(ex):
 
 
 def test_gerund_after_arrested_for_takes_the_subject(ex):
-    x = extract(ex, "A woman surnamed Luo was arrested for buying the phone numbers of new mothers.")
+    x = extract(ex, "A woman surnamed Luo was arrested for buying the phone numbers of new "
+                    "mothers.")
     assert "Buyer" in roles(x)["Luo"]
 
 
@@ -227,3 +229,112 @@ def test_police_arrest_gives_agency_and_target(ex):
     assert arrests and arrests[0].status == "arrested"
     assert any(role == "target" and key.startswith("person:") for ev in arrests
                for role, key in ev.participants)
+
+
+# --- means, purpose and phrasal verbs -----------------------------------------------------
+
+
+def test_means_clause_subject_is_the_user(ex):
+    x = extract(ex, "Police said a clerk named Joshi used his login to copy the card numbers of "
+                    "customers.")
+    assert "LeakSource" in roles(x)["Joshi"]
+
+
+def test_taking_records_from_a_system_is_a_leak(ex):
+    x = extract(ex, "A technician surnamed Ren took customer records from the firm's billing "
+                    "system without permission.")
+    assert "LeakSource" in roles(x)["Ren"]
+
+
+def test_taking_a_train_is_no_leak(ex):
+    x = extract(ex, "A man surnamed Ren took the train from Hangzhou to Ningbo.")
+    assert not with_role(x, "LeakSource")
+
+
+def test_breaking_into_a_server_is_hacking_its_owner(ex):
+    x = extract(ex, "The hacker broke into the clinic's server and downloaded passport numbers.")
+    assert "LeakSource" in roles(x)["hacker"]
+    assert with_role(x, "DataHolder")
+
+
+# --- denials ------------------------------------------------------------------------------
+
+
+def test_denied_breach_gives_no_leak(ex):
+    x = extract(ex, "Northgate Bank denied that its customer database had been breached by "
+                    "hackers.")
+    assert not with_role(x, "DataHolder")
+    assert not with_role(x, "LeakSource")
+
+
+def test_no_evidence_that_an_employee_accessed_gives_no_leak_source(ex):
+    x = extract(ex, "We have found no evidence that any employee accessed the records, the "
+                    "company said.")
+    assert not with_role(x, "LeakSource")
+
+
+def test_nothing_to_suggest_a_sale_gives_no_seller(ex):
+    x = extract(ex, "There is nothing to suggest that the information was sold online, police "
+                    "said.")
+    assert not with_role(x, "Seller")
+    assert not [e for e in x.entities if e.concept == "channel/internet"]
+
+
+# --- whose data it was --------------------------------------------------------------------
+
+
+def test_people_whose_data_was_sold_are_victims(ex):
+    x = extract(ex, "A man surnamed Hou sold the home addresses of 300 tenants to a debt "
+                    "collector.")
+    assert "Victim" in roles(x)["tenants"]
+    assert "Victim" not in roles(x)["Hou"]
+
+
+def test_thousands_of_customers_whose_data_was_sold_are_victims(ex):
+    x = extract(ex, "A man surnamed Kang sold the phone numbers of thousands of bank customers.")
+    assert "Victim" in roles(x)["bank customers"]
+
+
+def test_staff_whose_login_was_stolen_are_no_victims(ex):
+    x = extract(ex, "Hackers stole an employee's login credentials and the names of 2,000 "
+                    "patients.")
+    assert "Victim" in roles(x)["patients"]
+    assert not any("Victim" in r for name, r in roles(x).items() if "employee" in name)
+
+
+# --- lists of buyers, goods and losses ----------------------------------------------------
+
+
+def test_listed_buyers_are_buyers(ex):
+    x = extract(ex, "Buyers included property agents and loan sharks.")
+    assert "Buyer" in roles(x)["property agents"]
+    assert "Buyer" in roles(x)["loan sharks"]
+
+
+def test_victims_called_buyers_make_no_buyer_of_what_the_callers_pretend_to_be(ex):
+    x = extract(ex, "The fraudsters called buyers of online goods pretending to be customer "
+                    "service staff.")
+    assert not with_role(x, "Buyer")
+
+
+def test_goods_sold_to_people_make_no_victims_without_a_scam(ex):
+    x = extract(ex, "A man surnamed Wei sold second-hand cars to students.")
+    assert not with_role(x, "Victim")
+
+
+def test_overpriced_goods_sold_in_a_scam_make_victims(ex):
+    x = extract(ex, "The shop sold overpriced health products to seniors.")
+    assert "Victim" in roles(x)["seniors"]
+
+
+@pytest.mark.parametrize("text,who", [
+    ("A shop owner lost $3,000 in the scam.", "shop owner"),
+    ("A pensioner lost Rs 2 lakh.", "pensioner"),
+])
+def test_losing_a_sum_in_any_currency_makes_a_victim(ex, text, who):
+    assert "Victim" in roles(extract(ex, text))[who]
+
+
+def test_losing_a_match_makes_no_victim(ex):
+    x = extract(ex, "The local team lost the match on Sunday.")
+    assert not with_role(x, "Victim")

@@ -76,13 +76,15 @@ def test_every_later_bare_surname_is_the_same_person(ex):
 
 
 def test_capitalised_sentence_opener_is_no_surname(ex):
-    ms = mentions(ex, "Police said the suspect, named as Guo, had fled. According to police, he was caught.")
+    ms = mentions(ex, "Police said the suspect, named as Guo, had fled. According to police, he "
+                      "was caught.")
     assert "According" not in labels(ms, "person")
     assert "Guo" in labels(ms, "person")
 
 
 def test_full_name_from_ner_is_a_person(ex):
-    ms = mentions(ex, "Investigators said Rajesh Kumar had copied the customer list before he resigned.")
+    ms = mentions(ex, "Investigators said Rajesh Kumar had copied the customer list before he "
+                      "resigned.")
     assert "Rajesh Kumar" in labels(ms, "person")
 
 
@@ -90,7 +92,8 @@ def test_full_name_from_ner_is_a_person(ex):
 
 
 def test_group_mentions(ex):
-    ms = mentions(ex, "Police broke up a syndicate in the port city. Five fraud gangs bought the lists.")
+    ms = mentions(ex, "Police broke up a syndicate in the port city. Five fraud gangs bought the "
+                      "lists.")
     groups = labels(ms, "group")
     assert "syndicate" in groups
     assert any("gangs" in g for g in groups)
@@ -136,7 +139,8 @@ def test_data_category_synonyms_map_to_one_concept(ex):
 
 
 def test_coordinated_categories_are_three(ex):
-    x = extract(ex, "The gang stole transport, medical and banking information from a travel agency.")
+    x = extract(ex, "The gang stole transport, medical and banking information from a travel "
+                    "agency.")
     assert {"data/transport", "data/medical", "data/financial"} <= concepts(x, "data")
 
 
@@ -146,7 +150,8 @@ def test_coordinated_nouns_are_each_a_category(ex):
 
 
 def test_banking_in_a_data_list_is_no_sector(ex):
-    x = extract(ex, "The gang stole transport, medical and banking information from a travel agency.")
+    x = extract(ex, "The gang stole transport, medical and banking information from a travel "
+                    "agency.")
     assert not [e for e in x.entities if e.kind == "sector"]
 
 
@@ -166,7 +171,8 @@ def test_online_shopping_is_no_channel(ex):
 
 
 def test_loophole_exploited_to_take_data_is_a_method(ex):
-    x = extract(ex, "The hacker exploited a loophole in the booking website to steal the guest list.")
+    x = extract(ex, "The hacker exploited a loophole in the booking website to steal the guest "
+                    "list.")
     assert concepts(x, "method")
 
 
@@ -222,3 +228,78 @@ def test_law_enforcement_is_no_law(ex):
 def test_domain_name_is_a_website(ex):
     ms = mentions(ex, "The lists were taken from shopmart.com last spring.")
     assert "shopmart.com" in labels(ms, "website")
+
+
+def test_chinese_city_that_ner_calls_a_nationality_is_a_place(ex):
+    ms = mentions(ex, "Police in Jinhua arrested a man surnamed Liang.")
+    assert "Jinhua" in labels(ms, "place")
+
+
+def test_name_ner_takes_for_a_person_is_a_place_when_something_is_in_it(ex):
+    ms = mentions(ex, "Police are looking for a woman who rented a flat in Rotterdam. She is said "
+                      "to come from Rotterdam.")
+    assert "Rotterdam" not in labels(ms, "person")
+    assert "Rotterdam" in labels(ms, "place")
+
+
+def test_full_name_parts_are_the_person_later(ex):
+    ms = mentions(ex, "Investigators said Rohan Mehta copied the files. Mehta later sold them.")
+    assert [m.label for m in ms if m.kind == "person"] == ["Rohan Mehta", "Mehta"]
+
+
+def test_section_numbers_are_no_laws(ex):
+    ms = mentions(ex, "The case is being investigated under Section 4 of the Computer Crimes Act "
+                      "1997 and Section 420 of the Penal Code.")
+    laws = labels(ms, "law")
+    assert any(x.startswith("Computer Crimes Act") for x in laws)
+    assert "Penal Code" in laws
+    assert not any(x.startswith("Section") for x in laws)
+
+
+def test_investigation_department_is_an_agency(ex):
+    ms = mentions(ex, "The Commercial Crime Investigation Department said the gang was dismantled.")
+    assert "Commercial Crime Investigation Department" in labels(ms, "agency")
+
+
+def test_cybercriminal_group_is_a_hacker_group(ex):
+    ms = mentions(ex, "A cybercriminal group posted the files on a forum.")
+    assert any({"LeakSource", "Hacker"} <= set(m.roles) for m in ms if m.kind == "group")
+
+
+def test_employer_is_no_data_category(ex):
+    x = extract(ex, "His employer dismissed him after a colleague raised concerns.")
+    assert not concepts(x, "data")
+
+
+def test_unsolicited_calls_are_marketing(ex):
+    x = extract(ex, "Customers then received unsolicited calls urging them to make injury claims.")
+    assert "fraud/marketing" in concepts(x, "fraud")
+
+
+def test_telecom_fraudsters_name_telecom_fraud(ex):
+    x = extract(ex, "The lists were bought by telecom fraudsters.")
+    assert "fraud/telecom-fraud" in concepts(x, "fraud")
+
+
+def test_ic_numbers_are_id_numbers(ex):
+    x = extract(ex, "The gang sold the IC numbers of 5,000 users.")
+    assert "data/national-id-number" in concepts(x, "data")
+
+
+def test_channel_in_a_denied_clause_is_dropped(ex):
+    denied = extract(ex, "Police found no evidence that the records were sold on the dark web.")
+    fact = extract(ex, "A man surnamed Bo sold the records on the dark web for $5 each.")
+    assert "channel/dark-web" not in concepts(denied, "channel")
+    assert "channel/dark-web" in concepts(fact, "channel")
+
+
+def test_method_explained_in_the_modal_is_still_a_method(ex):
+    x = extract(ex, "Phishing websites can steal the passwords of millions of users every year.")
+    assert "method/phishing" in concepts(x, "method")
+
+
+def test_person_whose_flat_things_are_in_stays_a_person(ex):
+    ms = mentions(ex, "Investigators said Maria Lopez sold the lists. Police found two laptops in "
+                      "Lopez's flat.")
+    assert "Maria Lopez" in labels(ms, "person")
+    assert "Lopez" not in labels(ms, "place")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rdflib import RDF, Literal
+from rdflib import RDF
 
 from kg.extract.pipeline import Extractor
 from kg.graph import entity_iri, extractions_to_graph
@@ -116,7 +116,8 @@ def test_count_of_suspects_is_no_record_count(ex):
 
 
 def test_rupees_in_crore_and_lakh(ex):
-    x = extract(ex, "The gang sold the card details for Rs 4 lakh and cheated victims of Rs 2 crore.")
+    x = extract(ex, "The gang sold the card details for Rs 4 lakh and cheated victims of Rs 2 "
+                    "crore.")
     amounts = {(m.amount, m.currency) for e in x.events for m in e.money}
     assert {(400000, "INR"), (20000000, "INR")} <= amounts
 
@@ -160,7 +161,8 @@ def test_graph_types_roles_and_links_the_article(ex):
     sale = next(g.subjects(RDF.type, DT.SaleEvent))
     assert (sale, DT.seller, wang) in g
     ev = next(g.objects(sale, DT.evidence))
-    assert (ev, DT.startOffset, Literal(0)) in g or next(g.objects(ev, DT.startOffset)).toPython() >= 0
+    assert next(g.objects(ev, DT.startOffset)).toPython() == 0
+    assert next(g.objects(ev, DT.sentence)).toPython() == x.article.text
 
 
 def test_empty_article_gives_an_empty_extraction(ex):
@@ -203,3 +205,15 @@ def test_fixture_article_extracts_with_evidence_inside_the_text(ex, path):
             assert text[s.start:s.end] == s.text
     for ev in x.events:
         assert text[ev.evidence.start:ev.evidence.end] == ev.evidence.text
+
+
+def test_estimate_under_could_keeps_its_count(ex):
+    # the gold convention: "flaws could cause 5 billion leaks a year" is a recorded figure
+    x = extract(ex, "Such flaws could cause 3 million pieces of personal information to leak "
+                    "every year.")
+    assert 3000000 in {c.value for e in x.events for c in e.records}
+
+
+def test_sum_actually_paid_is_a_figure(ex):
+    x = extract(ex, "A broker surnamed Yu paid £2 per record for the data, a researcher said.")
+    assert (2, "GBP") in {(m.amount, m.currency) for e in x.events for m in e.money}

@@ -9,19 +9,18 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal
 from rdflib.query import Result
-from sample_chain import sample_graph
+from sample_chain import sample_graph, write_sample_graph
 from typer.testing import CliRunner
 
 import kg
 from kg.cli import app
 from kg.errors import QueryError
-from kg.graph import serialize_turtle
+from kg.results import FORMATS, format_result
 from kg.sparql import (
-    FORMATS,
     RefusedQuery,
+    bind_params,
     check_query,
     describe,
-    format_result,
     run_query,
     saved_queries,
 )
@@ -47,9 +46,7 @@ def chain() -> Graph:
 
 @pytest.fixture(scope="module")
 def chain_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("chain") / "graph.ttl"
-    path.write_text(serialize_turtle(sample_graph()), encoding="utf-8")
-    return path
+    return write_sample_graph(tmp_path_factory.mktemp("chain"))
 
 
 def test_the_library_ships_at_least_eight_saved_queries() -> None:
@@ -105,6 +102,20 @@ def test_param_that_looks_like_a_curie_is_bound_as_an_iri(chain: Graph) -> None:
     rows = run_query("evidence_for_entity", graph=chain,
                      params={"node": "dtc:data/phone-number"}).rows
     assert {str(r[2]) for r in rows} == {"a.txt", "b.txt"}
+
+
+def test_param_goes_first_in_the_where_group_where_engines_start_from_it() -> None:
+    text = 'SELECT ?x WHERE { ?x ?p "WHERE { not here" . FILTER(?x != <urn:x:where>) }'
+    bound = bind_params(text, {"x": "dtc:data/phone-number"})
+    assert bound.startswith("SELECT ?x WHERE {\n  VALUES (?x) { "
+                            "(<https://w3id.org/datatrade-kg/concept/data/phone-number>) }")
+    check_query(bound)
+
+
+def test_param_on_a_query_without_a_where_group_goes_at_the_end() -> None:
+    bound = bind_params("DESCRIBE ?x", {"x": "plain text"})
+    assert bound.rstrip().endswith('VALUES (?x) { ("plain text") }')
+    check_query(bound)
 
 
 def test_param_with_a_bad_name_is_refused(chain: Graph) -> None:

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph
-from sample_chain import sample_graph
+from sample_chain import write_sample_graph
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from kg.errors import InputError
-from kg.graph import serialize_turtle
 from kg.serve import ServeConfig, SparqlServer, negotiate
 
 LABELS = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
@@ -33,9 +32,7 @@ CAP = 40
 
 @pytest.fixture(scope="module")
 def graph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("serve") / "graph.ttl"
-    path.write_text(serialize_turtle(sample_graph()), encoding="utf-8")
-    return path
+    return write_sample_graph(tmp_path_factory.mktemp("serve"))
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,8 @@ from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.namespaces import DT, PREFIXES
+from kg.namespaces import DT
+from kg.results import curie
 
 # The class shown as a node's ``kind`` when it has several (first match wins).
 KIND_ORDER = tuple(
@@ -29,16 +30,6 @@ KIND_ORDER = tuple(
         "FraudOperation", "Case", "DataBatch", "MonetaryAmount", "TimeSpec", "Evidence",
     )
 )
-_NS = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda kv: -len(kv[1]))
-
-
-def curie(iri: Node) -> str:
-    """dt:Seller for https://w3id.org/datatrade-kg/ontology#Seller; other IRIs unchanged."""
-    text = str(iri)
-    for prefix, ns in _NS:
-        if text.startswith(ns) and len(text) > len(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    return text
 
 
 def local_name(iri: Node) -> str:

@@ -41,13 +41,16 @@ _MONTH = rf"(?:{_FULL_MONTH}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec
 _YEAR_CORE = r"(?:1[89]\d\d|20\d\d)(?![\d,]\d|\d)"
 _YEAR = rf"(?<![\d,.$£€¥-]){_YEAR_CORE}"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_WHICH = r"(?:\b(?P<which>(?i:last|this|next))\s+)?"
+# "last June", "next Monday": looked for backwards from the name, which is cheaper than an
+# optional group tried at every position.
+_WHICH = re.compile(r"(?i:\b(?P<which>last|this|next)\s+)\Z")
 _YEAR_SPEC = (
     rf"(?:(?P<y>{_YEAR})|(?:the\s+)?(?P<rel>this|last|next|previous|current|"
     r"following|same)\s+year|the\s+year)"
 )
 
 _D = tuple[int, int | None, int | None]  # year, month, day: a date of the precision given
+_Anchor = date | None  # the article date
 
 
 @dataclass(frozen=True)
@@ -59,11 +62,6 @@ class _Atom:
     lo: _D | None = None
     hi: _D | None = None
     month: tuple[int, int | None, str] | None = None  # month, day, mode: year still to find
-
-
-@dataclass(frozen=True)
-class _Anchor:
-    day: date | None
 
 
 def _fmt(d: _D | None) -> str | None:
@@ -100,15 +98,21 @@ def _add_months(y: int, m: int, n: int) -> tuple[int, int]:
     return k // 12, k % 12 + 1
 
 
+def _which(m: re.Match[str]) -> tuple[int, str | None]:
+    """Where a month or weekday phrase starts, and its "last"/"this"/"next" if it has one."""
+    w = _WHICH.search(m.string, max(0, m.start() - 6), m.start())
+    return (w.start(), w["which"].lower()) if w else (m.start(), None)
+
+
 def _point(s: int, e: int, d: _D) -> _Atom:
     return _Atom(s, e, d, d)
 
 
 def _relative_year(rel: str | None, anchor: _Anchor) -> int | None:
-    if anchor.day is None:
+    if anchor is None:
         return None
     shift = {"last": -1, "previous": -1, "next": 1, "following": 1}.get((rel or "").lower(), 0)
-    return anchor.day.year + shift
+    return anchor.year + shift
 
 
 # Handlers: (match, anchor) -> atom or None.
@@ -128,7 +132,8 @@ def _month_day(m: re.Match[str], a: _Anchor) -> _Atom | None:
     d = _day(m["d"]) if m["d"] else None
     if not _valid(2000, mo, d):
         return None
-    return _Atom(m.start(), m.end(), month=(mo, d, (m["which"] or "in").lower()))
+    start, which = _which(m)
+    return _Atom(start, m.end(), month=(mo, d, which or "in"))
 
 
 def _year(m: re.Match[str], a: _Anchor) -> _Atom | None:
@@ -163,11 +168,11 @@ def _part_of_year(m: re.Match[str], a: _Anchor) -> _Atom | None:
 
 
 def _relative(m: re.Match[str], a: _Anchor) -> _Atom | None:
-    if a.day is None:
+    if a is None:
         return _Atom(m.start(), m.end())
     which = " ".join(m["which"].lower().split()).removeprefix("the ")
     shift = {"last": -1, "previous": -1, "next": 1, "following": 1, "coming": 1}.get(which, 0)
-    unit, t = m["unit"].lower(), a.day
+    unit, t = m["unit"].lower(), a
     if unit == "year":
         return _point(m.start(), m.end(), (t.year + shift, None, None))
     if unit == "month":
@@ -184,17 +189,17 @@ def _relative(m: re.Match[str], a: _Anchor) -> _Atom | None:
 
 
 def _day_word(m: re.Match[str], a: _Anchor) -> _Atom | None:
-    if a.day is None:
+    if a is None:
         return _Atom(m.start(), m.end())
-    d = a.day - timedelta(days=1 if m["w"].lower() == "yesterday" else 0)
+    d = a - timedelta(days=1 if m["w"].lower() == "yesterday" else 0)
     return _point(m.start(), m.end(), (d.year, d.month, d.day))
 
 
 def _ago(m: re.Match[str], a: _Anchor) -> _Atom | None:
-    if a.day is None:
+    if a is None:
         return _Atom(m.start(), m.end())
     n = int(m["n"]) if m["n"].isdigit() else _SMALL[m["n"].lower()]
-    unit, t = m["unit"].lower().rstrip("s"), a.day
+    unit, t = m["unit"].lower().rstrip("s"), a
     if unit == "year":
         return _point(m.start(), m.end(), (t.year - n, None, None))
     if unit == "month":
@@ -206,10 +211,10 @@ def _ago(m: re.Match[str], a: _Anchor) -> _Atom | None:
 
 def _past(m: re.Match[str], a: _Anchor) -> _Atom | None:
     s, e = m.span("body")
-    if a.day is None:
+    if a is None:
         return _Atom(s, e)
     n = int(m["n"]) if m["n"] and m["n"].isdigit() else _SMALL.get((m["n"] or "one").lower(), 1)
-    unit, t = m["unit"].lower().rstrip("s"), a.day
+    unit, t = m["unit"].lower().rstrip("s"), a
     if unit == "day" or unit == "week":
         d = t - timedelta(days=n * (7 if unit == "week" else 1))
         return _Atom(s, e, (d.year, d.month, d.day), (t.year, t.month, t.day))
@@ -218,14 +223,15 @@ def _past(m: re.Match[str], a: _Anchor) -> _Atom | None:
 
 
 def _weekday(m: re.Match[str], a: _Anchor) -> _Atom | None:
-    if a.day is None:
-        return _Atom(m.start(), m.end())
-    wd, which, t = _WEEKDAYS[m["wd"].lower()], (m["which"] or "").lower(), a.day
+    start, which = _which(m)
+    if a is None:
+        return _Atom(start, m.end())
+    wd, t = _WEEKDAYS[m["wd"].lower()], a
     if which == "next":
         d = t + timedelta(days=(wd - t.weekday()) % 7 or 7)
     else:
         d = t - timedelta(days=(t.weekday() - wd) % 7 or (7 if which == "last" else 0))
-    return _point(m.start(), m.end(), (d.year, d.month, d.day))
+    return _point(start, m.end(), (d.year, d.month, d.day))
 
 
 _I = re.IGNORECASE
@@ -233,38 +239,51 @@ _Handler = Callable[[re.Match[str], _Anchor], _Atom | None]
 _ONE_TO_12 = "|".join(_SMALL)
 
 
-def _rule(pattern: str, handler: _Handler, needs_cue: bool = False, flags: int = 0) -> tuple:
-    return re.compile(pattern, flags), handler, needs_cue
+# Cheap tests of a whole text: a rule runs only when the words it needs are there at all.
+_GATES = {
+    "digit": re.compile(r"\d"),
+    "month": re.compile(_MONTH),
+    "part": re.compile(r"(?i:half|quarter|months)"),
+    "rel": re.compile(r"(?i:last|this|next|previous|current|coming|following|past|ago|earlier)"),
+    "day": re.compile(r"(?i:day)"),
+}
 
 
-# (pattern, handler, needs a cue word before it). Where two overlap the longer one wins.
-_RULES: tuple[tuple[re.Pattern[str], _Handler, bool], ...] = (
-    _rule(rf"(?P<y>{_YEAR})[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)(?![\d.]\d)", _iso),
-    _rule(rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})", _full),
-    _rule(rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})", _full),
-    _rule(rf"\b(?P<mon>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})(?P<d>)", _full),
-    _rule(rf"{_WHICH}\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?![,.]?\d)", _month_day),
-    _rule(rf"{_WHICH}\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH})", _month_day),
-    _rule(rf"{_WHICH}\b(?P<mon>{_FULL_MONTH})\b(?P<d>)", _month_day, needs_cue=True),
-    _rule(rf"(?P<y>{_YEAR})\s*(?:-|–|—|to|through|until)\s*(?P<y2>{_YEAR_CORE})", _year_range),
-    _rule(r"\b(?:the\s+)?(?P<y>(?:1[89]|20)\d0)'?s\b", _decade, flags=_I),
-    _rule(rf"(?P<y>{_YEAR})(?![-–]\d)", _year, needs_cue=True),
-    _rule(rf"\b(?:the\s+)?(?P<ord>first|second|third|fourth|latter|1st|2nd|3rd|4th)\s+"
+def _rule(
+    gate: str, pattern: str, handler: _Handler, needs_cue: bool = False, flags: int = 0
+) -> tuple[str, re.Pattern[str], _Handler, bool]:
+    return gate, re.compile(pattern, flags), handler, needs_cue
+
+
+# (gate, pattern, handler, needs a cue word before it). Where two overlap the longer one wins.
+_RULES: tuple[tuple[str, re.Pattern[str], _Handler, bool], ...] = (
+    _rule("digit", rf"(?P<y>{_YEAR})[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)(?![\d.]\d)", _iso),
+    _rule("month", rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})", _full),
+    _rule("month", rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})", _full),
+    _rule("month", rf"\b(?P<mon>{_MONTH}),?\s+(?:of\s+)?(?P<y>{_YEAR})(?P<d>)", _full),
+    _rule("month", rf"\b(?P<mon>{_MONTH})\s+(?P<d>{_DAY})\b(?![,.]?\d)", _month_day),
+    _rule("month", rf"\b(?P<d>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH})", _month_day),
+    _rule("month", rf"\b(?P<mon>{_FULL_MONTH})\b(?P<d>)", _month_day, needs_cue=True),
+    _rule("digit", rf"(?P<y>{_YEAR})\s*(?:-|–|—|to|through|until)\s*(?P<y2>{_YEAR_CORE})",
+          _year_range),
+    _rule("digit", r"\b(?:the\s+)?(?P<y>(?:1[89]|20)\d0)'?s\b", _decade, flags=_I),
+    _rule("digit", rf"(?P<y>{_YEAR})(?![-–]\d)", _year, needs_cue=True),
+    _rule("part", rf"\b(?:the\s+)?(?P<ord>first|second|third|fourth|latter|1st|2nd|3rd|4th)\s+"
           rf"(?P<part>half|quarter)(?:[-\s]year)?\s+of\s+{_YEAR_SPEC}(?P<num>)(?P<n>)",
           _part_of_year, flags=_I),
-    _rule(rf"\b(?P<part>[HQ])(?P<num>[1-4])\s*(?:of\s+)?(?P<y>{_YEAR})(?P<rel>)(?P<ord>)(?P<n>)",
-          _part_of_year),
-    _rule(rf"\b(?:the\s+)?first\s+(?P<n>\d{{1,2}}|{_ONE_TO_12})\s+(?P<part>months)\s+of\s+"
-          rf"{_YEAR_SPEC}(?P<ord>)(?P<num>)", _part_of_year, flags=_I),
-    _rule(r"\b(?P<which>last|this|next|previous|current|coming|the\s+previous|"
+    _rule("digit", rf"\b(?P<part>[HQ])(?P<num>[1-4])\s*(?:of\s+)?(?P<y>{_YEAR})(?P<rel>)"
+          r"(?P<ord>)(?P<n>)", _part_of_year),
+    _rule("part", rf"\b(?:the\s+)?first\s+(?P<n>\d{{1,2}}|{_ONE_TO_12})\s+(?P<part>months)\s+"
+          rf"of\s+{_YEAR_SPEC}(?P<ord>)(?P<num>)", _part_of_year, flags=_I),
+    _rule("rel", r"\b(?P<which>last|this|next|previous|current|coming|the\s+previous|"
           r"the\s+following)\s+(?P<unit>year|month|week)\b", _relative, flags=_I),
-    _rule(r"\b(?P<w>yesterday|today)\b", _day_word, flags=_I),
-    _rule(rf"\b(?P<n>\d{{1,2}}|{_ONE_TO_12})\s+(?P<unit>years?|months?|weeks?|days?)\s+"
+    _rule("day", r"\b(?P<w>yesterday|today)\b", _day_word, flags=_I),
+    _rule("rel", rf"\b(?P<n>\d{{1,2}}|{_ONE_TO_12})\s+(?P<unit>years?|months?|weeks?|days?)\s+"
           r"(?:ago|earlier)\b", _ago, flags=_I),
-    _rule(rf"\b(?:in|over|during|within|for)\s+(?P<body>the\s+(?:past|last|previous)\s+"
-          rf"(?:(?P<n>\d{{1,2}}|{_ONE_TO_12})\s+)?(?P<unit>years?|months?|weeks?|days?))\b",
+    _rule("rel", rf"\b(?:in|over|during|within|for)\s+(?P<body>the\s+(?:past|last|previous)"
+          rf"\s+(?:(?P<n>\d{{1,2}}|{_ONE_TO_12})\s+)?(?P<unit>years?|months?|weeks?|days?))\b",
           _past, flags=_I),
-    _rule(rf"{_WHICH}\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+    _rule("day", r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
           _weekday),
 )  # fmt: skip
 
@@ -307,9 +326,12 @@ def _cued(text: str, start: int, end: int) -> bool:
 def _atoms(text: str, anchor: _Anchor) -> list[_Atom]:
     """Every date or period written in the text, longest first where they overlap."""
     found: list[_Atom] = []
-    for rx, handler, needs_cue in _RULES:
+    present = {name for name, gate in _GATES.items() if gate.search(text)}
+    for gate, rx, handler, needs_cue in _RULES:
+        if gate not in present:
+            continue
         for m in rx.finditer(text):
-            if needs_cue and not m.groupdict().get("which") and not _cued(text, m.start(), m.end()):
+            if needs_cue and not _cued(text, m.start(), m.end()):
                 continue
             atom = handler(m, anchor)
             if atom is not None:
@@ -333,8 +355,8 @@ def _settle(atom: _Atom, anchor: _Anchor, hint: _D | None = None, after: bool = 
     if hint is not None:
         hy, hm = hint[0], hint[1] or (12 if not after else 1)
         y = (hy if mo >= hm else hy + 1) if after else (hy if mo <= hm else hy - 1)
-    elif anchor.day is not None:
-        t = anchor.day
+    elif anchor is not None:
+        t = anchor
         key, now = (mo, d or 0), (t.month, t.day if d else 0)
         if mode == "next":
             y = t.year if key > now else t.year + 1
@@ -349,6 +371,13 @@ def _settle(atom: _Atom, anchor: _Anchor, hint: _D | None = None, after: bool = 
     return replace(atom, lo=(y, mo, d), hi=(y, mo, d), month=None)
 
 
+def _in_order(lo: _D | None, hi: _D | None) -> bool:
+    """Whether a period's start is not after its end (unknown ends are taken as in order)."""
+    if lo is None or hi is None:
+        return True
+    return (lo[0], lo[1] or 1, lo[2] or 1) <= (hi[0], hi[1] or 12, hi[2] or 31)
+
+
 def _expr(text: str, s: int, e: int, offset: int, lo: _D | None, hi: _D | None) -> TimeExpr:
     return TimeExpr(
         text=text[s:e], start=_fmt(lo), end=_fmt(hi), span=Span(s + offset, e + offset, text[s:e])
@@ -357,7 +386,7 @@ def _expr(text: str, s: int, e: int, offset: int, lo: _D | None, hi: _D | None) 
 
 def find_times(text: str, offset: int = 0, anchor: str | None = None) -> list[TimeExpr]:
     """Every date and period in the text, resolved against the ISO article date when given."""
-    a = _Anchor(_parse_anchor(anchor))
+    a = _parse_anchor(anchor)
     atoms = _atoms(text, a)
     out: list[TimeExpr] = []
     i = 0
@@ -375,10 +404,11 @@ def find_times(text: str, offset: int = 0, anchor: str | None = None) -> list[Ti
             and word not in ("since", "until", "till", "before", "after", "up to")
         ):
             y = _settle(nxt, a, x.lo, after=True) if x.month is None else _settle(nxt, a)
-            x = _settle(x, a, y.lo)
-            out.append(_expr(text, s, y.end, offset, x.lo, y.hi))
-            i += 2
-            continue
+            first = _settle(x, a, y.lo)
+            if _in_order(first.lo, y.hi):  # "Monday to 2013" after 2013 is no period
+                out.append(_expr(text, s, y.end, offset, first.lo, y.hi))
+                i += 2
+                continue
         x = _settle(x, a)
         if word in ("from", "between") and x.lo != x.hi:  # "from 2010 to 2012" as one atom
             out.append(_expr(text, s, x.end, offset, x.lo, x.hi))
@@ -393,10 +423,12 @@ def find_times(text: str, offset: int = 0, anchor: str | None = None) -> list[Ti
 
 
 def _parse_anchor(anchor: str | None) -> date | None:
-    """The article date, or None when it is missing or not an ISO date."""
+    """The article date, or None when it is missing, not an ISO date or not a plausible one."""
     if not isinstance(anchor, str):
         return None
     try:
-        return date.fromisoformat(anchor.strip()[:10])
+        day = date.fromisoformat(anchor.strip()[:10])
     except ValueError:
         return None
+    # Far from date.min and date.max, so "yesterday" or "next Monday" cannot overflow.
+    return day if 1000 <= day.year <= 9000 else None

@@ -152,6 +152,10 @@ class EntityTable:
         if note and note not in d.notes:
             d.notes.append(note)
 
+    def add_concept(self, m: Mention, note: str | None = None) -> None:
+        """A concept mention found after the table was built (a method a role implies)."""
+        self._add(m, f"c:{m.concept}", note)
+
     def add_role(self, key: str, role: str) -> None:
         d = self.drafts.get(key)
         if d is not None and role not in d.roles:

@@ -24,7 +24,7 @@ from kg.extract.numbers import (
     inherit_scale,
     number_value,
     parse_number,
-    split_qualifier,
+    qualifier_before,
 )
 from kg.model import Count, Money, Span, TimeExpr
 
@@ -84,11 +84,8 @@ like were will would could should may might can not no nor but if so yet all bot
 _NOT_PLURAL_ENDINGS = ("ss", "us", "is", "ous")
 
 _DATA = alternation(_DATA_HEADS)
-_COUNT = re.compile(
-    rf"(?:(?i:between)\s+(?P<b1>{NUMBER})\s+(?i:and)\s+(?P<b2>{NUMBER})"
-    rf"|(?:(?P<qual>{QUALIFIER})\s+)?(?P<n1>{NUMBER})"
-    rf"(?:\s*(?:-|–|—|(?i:to))\s*(?P<n2>{NUMBER}))?)"
-)
+_COUNT = re.compile(rf"(?P<n1>{NUMBER})(?:\s*(?P<joint>-|–|—|(?i:to|and))\s*(?P<n2>{NUMBER}))?")
+_BETWEEN = re.compile(r"(?i:\bbetween\s+)\Z")
 _TOKEN = re.compile(r"\s*([A-Za-z]+(?:[-'’][A-Za-z]+)*['’]?|\S)")
 _LEFT_EXCLUDE = re.compile(
     r"(?i:\b(?:no|nos|article|articles|section|chapter|room|paragraph|clause|item|level|grade|"
@@ -216,13 +213,19 @@ def _unit(text: str, start: int, end: int, sentences: Sentences) -> tuple[str | 
 def _counts(text: str, offset: int, taken: Occupied) -> list[Count]:
     sentences = Sentences(text)
     out: list[Count] = []
-    last_end = 0
-    for m in _COUNT.finditer(text):
-        s, e = m.span()
+    last_end = pos = 0
+    while (m := _COUNT.search(text, pos)) is not None:
+        pos, e = m.end(), m.end()
+        low_text, high_text = m["n1"], m["n2"]
+        if (
+            m["joint"]
+            and m["joint"].lower() == "and"
+            and not _BETWEEN.search(text, max(0, m.start() - 9), m.start())
+        ):  # "3 and 4 people" without "between": two numbers, read one at a time
+            pos, e, high_text = m.start("n2"), m.end("n1"), None
+        s, qual = qualifier_before(text, m.start())
         if s < last_end or taken.overlaps(s, e):
             continue
-        low_text = m["n1"] or m["b1"]
-        high_text = m["n2"] or m["b2"]
         low = number_value(low_text)
         high = number_value(high_text) if high_text else None
         if low is None or (high_text and high is None):
@@ -236,7 +239,7 @@ def _counts(text: str, offset: int, taken: Occupied) -> list[Count]:
             continue
         if (
             high is None
-            and not m["qual"]
+            and not qual
             and _YEAR_LIKE.fullmatch(low_text)
             and (unit == "other" or _YEAR_CUE.search(text, max(0, s - 10), s))
         ):
@@ -249,7 +252,7 @@ def _counts(text: str, offset: int, taken: Occupied) -> list[Count]:
             Count(
                 value=_int(low),
                 unit=unit,
-                qualifier=split_qualifier(m["qual"] or "") or None,
+                qualifier=qual,
                 upper=_int(high) if high is not None else None,
                 span=Span(s + offset, phrase_end + offset, text[s:phrase_end]),
             )

@@ -17,12 +17,15 @@ from kg.vocab import lexicon
 
 DATA_WORDS = {"information", "data", "details", "records", "record", "database", "databases",
               "password", "passwords", "info", "it", "them", "pieces", "items", "numbers",
-              "addresses", "names", "accounts", "files", "entries", "list", "lists"}
+              "addresses", "names", "accounts", "files", "entries", "list", "lists",
+              "server", "servers", "system", "systems"}
 ORG_NOUNS = {"company", "companies", "platform", "platforms", "website", "websites", "firm", "firms",
              "bank", "banks", "hospital", "hospitals", "operator", "operators", "provider",
              "providers", "store", "stores", "portal", "portals", "app", "apps", "retailer",
              "retailers", "agency", "agencies", "school", "schools", "insurer", "carrier",
-             "site", "sites", "business", "businesses", "department", "departments"}
+             "site", "sites", "business", "businesses", "department", "departments", "centre",
+             "centres", "center", "centers", "clinic", "clinics", "outlet", "outlets", "shop",
+             "shops", "lender", "lenders", "insurers"}
 LEMMA_FIX = {"resold": "resell", "resells": "resell", "reselling": "resell", "stole": "steal",
              "stolen": "steal", "sold": "sell", "bought": "buy", "paid": "pay", "leaked": "leak"}
 TALK_VERBS = {"tell", "call", "recommend", "contact", "lure", "persuade", "promise", "text", "message",
@@ -32,6 +35,10 @@ NEGATIONS = {"not", "never", "n't", "no"}
 SUSPICION_PREPS = {"for", "of", "over"}
 NAMING_VERBS = {"surnamed", "named", "identified", "called", "known"}
 ACCUSE_LEMMAS = {"accuse", "suspect", "blame"}
+LISTED_ROLES = {"buyer": ("Buyer", "purchase"), "purchaser": ("Buyer", "purchase"),
+                "seller": ("Seller", "sale"), "victim": ("Victim", "fraud")}
+MEANS_LEMMAS = {"use", "exploit", "abuse", "employ", "leverage", "misuse"}
+DENIAL_LEMMAS = {"deny", "refute", "reject", "dismiss"}
 VAGUE_ACTORS = {"someone", "anyone", "criminals", "people", "individuals", "others", "person",
                 "somebody", "anybody", "criminal", "individual", "organization", "organisation",
                 "any organization", "any organisation", "any individual", "users", "user"}
@@ -185,7 +192,8 @@ def _resolve_one(idx: MentionIndex, tok: Token, kinds: set[str]) -> Mention | No
         return m if m is not None and m.kind in kinds else None
     if low in {"who", "that", "which"} and tok.head.dep_ in {"relcl", "acl"}:
         return _resolve_one(idx, tok.head.head, kinds)
-    if low in {"some", "many", "most", "one", "all", "several", "part", "none", "few"}:
+    if low in {"some", "many", "most", "one", "all", "several", "part", "none", "few", "thousands",
+               "hundreds", "millions", "dozens", "tens"}:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for p in c.children:
@@ -237,6 +245,8 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
     if verb.dep_ == "conj" and head.pos_ in {"VERB", "AUX"}:
         return _subject(head)[0], passive
     if verb.dep_ == "xcomp":
+        if head.lemma_.lower() in MEANS_LEMMAS:  # "used his login to copy": the user copies
+            return _subject(head)[0], passive
         obj = next((c for c in head.children if c.dep_ == "dobj"), None)
         if obj is not None:
             return obj, passive
@@ -279,6 +289,11 @@ def _name_of(naming: Token) -> Token | None:
         if c.dep_ == "prep" and c.lower_ == "as":
             return next((p for p in c.children if p.dep_ == "pobj"), None)
     return None
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The token that does what a verb says (through passives, clauses and conjunctions)."""
+    return _subject(verb)[0]
 
 
 def _objects(verb: Token) -> list[Token]:
@@ -331,18 +346,43 @@ def _blocked(verb: Token) -> bool:
     if verb.dep_ in {"conj", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"} and verb.head.i != verb.i:
         head = verb.head
         return any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in HYPOTHETICAL) for c in head.children)
+    return _denied(verb)
+
+
+def _negated(verb: Token) -> bool:
+    """Negated or denied, leaving modals and conditions aside."""
+    for c in verb.children:
+        if c.dep_ == "neg" or (c.dep_ in {"nsubj", "nsubjpass", "dobj"}
+                               and any(d.lower_ == "no" for d in c.children)):
+            return True
+    return _denied(verb)
+
+
+def _denied(verb: Token) -> bool:
+    """A clause that something denies or finds no sign of: 'denied that the database was
+    breached', 'no evidence that any employee accessed', 'nothing to suggest it was sold'."""
+    t = verb
+    for _ in range(4):
+        if t.dep_ not in {"ccomp", "acl", "relcl", "xcomp", "advcl"} or t.head.i == t.i:
+            return False
+        t = t.head
+        if t.lemma_.lower() in DENIAL_LEMMAS or t.lower_ in {"nothing", "none"}:
+            return True
+        if t.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ == "no" for c in t.children):
+            return True
     return False
 
 
-def in_hedged_clause(tok: Token) -> bool:
-    """Whether a word stands in a negated, conditional or hypothetical clause ('if hackers
-    stole ...', 'no insiders were involved'): a role its noun implies does not hold there."""
+def in_hedged_clause(tok: Token, hypothetical: bool = True) -> bool:
+    """Whether a word stands in a negated or denied clause ('no insiders were involved',
+    'denied that ... was sold'), or, with ``hypothetical``, a conditional or modal one ('if
+    hackers stole ...'): a role its noun implies does not hold there."""
     if any(c.dep_ == "det" and c.lower_ == "no" for c in tok.children):
         return True
     t = tok
     for _ in range(6):
         if t.pos_ in {"VERB", "AUX"}:
-            return _blocked(t)
+            return _blocked(t) if hypothetical else _negated(t)
         if t.head.i == t.i:
             return False
         t = t.head
@@ -401,6 +441,8 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
             if up is not None:
                 subj_tok, subj = up, resolve(idx, up)
         objs = _objects(verb)
+        if lemma == "break" and _prep_objects(verb, {"into"}):
+            lemma, objs = "hack", _prep_objects(verb, {"into"})  # "broke into the server"
         data_obj = any(_is_data(o, idx) for o in objs)
         obj_ments = [m for o in objs for m in resolve(idx, o)]
         # victims are named in the text, never guessed from a pronoun
@@ -409,7 +451,8 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
         agencies = [m for m in subj if m.kind == "agency"]
         actors = [m for m in subj if m.kind in PERSONLIKE]
 
-        if lemma in frames["leak"] and (data_obj or lemma in {"steal", "hack", "leak", "breach"}):
+        if lemma in frames["leak"] and (data_obj or lemma in {"steal", "hack", "leak", "breach"}) \
+                and (lemma != "take" or _prep_objects(verb, {"from"})):  # "took records from"
             add(actors, "LeakSource", "leak", verb, status)
             if lemma == "hack":
                 add(actors, "Hacker", "leak", verb, status)
@@ -420,6 +463,7 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
                 add(resolve(idx, h, {"org", "website", "sector"}), "DataHolder", "leak", verb, status)
             for o in objs:
                 add(_holders_of_data(idx, o), "DataHolder", "leak", verb, status)
+                add(_data_subjects(idx, o), "Victim", "leak", verb, status)
             for h in _prep_objects(verb, {"with"}):
                 if h.lower_ == "help":
                     for p in h.subtree:
@@ -428,6 +472,8 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
         if lemma in frames["sale"] and (data_obj or lemma in {"sell", "resell", "peddle", "trade"}):
             if data_obj or (lemma in {"resell", "peddle"} and not objs):
                 add(actors, "Seller", "sale", verb, status)
+                for o in objs:
+                    add(_data_subjects(idx, o), "Victim", "sale", verb, status)
                 for r in _prep_objects(verb, {"to"}) + [c for c in verb.children if c.dep_ == "dative"]:
                     add(resolve(idx, r, PERSONLIKE | {"org"}), "Buyer", "sale", verb, status)
             elif lemma == "sell" and _fraud_context(verb.sent, idx, paragraph=True):
@@ -458,6 +504,12 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
                 add(actors, "Fraudster", "fraud", verb, status)
             elif lemma in {"call", "recommend", "target"} and _fraud_context(verb.sent, idx):
                 add(victim_objs, "Victim", "fraud", verb, status)
+        if lemma in {"include", "be"} and subj_tok is not None and subj_tok.head.i == verb.i \
+                and subj_tok.dep_ == "nsubj" and subj_tok.lemma_.lower() in LISTED_ROLES:
+            # "buyers included X and Y", "the sellers were X": those listed take the role
+            role, frame = LISTED_ROLES[subj_tok.lemma_.lower()]
+            for o in (c for c in verb.children if c.dep_ in {"dobj", "attr"}):
+                add(resolve(idx, o, PERSONLIKE | {"org"}), role, frame, verb, status)
         if lemma in TALK_VERBS and _fraud_context(verb.sent, idx, paragraph=True):
             # "told shareholders ...", "called wine buyers ..." inside a described scam
             add([m for m in victim_objs if m.kind == "people"], "Victim", "fraud", verb, status)
@@ -507,6 +559,34 @@ def _holders_of_data(idx: MentionIndex, obj: Token) -> list[Mention]:
             for c in t.subtree:
                 if c.i != t.i:
                     out.extend(m for m in resolve(idx, c, {"website", "org"}) if m not in out)
+    return out
+
+
+STAFF = set(lexicon()["actor_nouns"]["staff"])
+
+
+def doc_word(idx: MentionIndex, m: Mention) -> str:
+    """The head word of a mention, lower case."""
+    return idx.doc[m.head].lower_ if m.head >= 0 else ""
+
+
+def _data_subjects(idx: MentionIndex, obj: Token) -> list[Mention]:
+    """The people whose data was taken or sold are harmed by it: 'the names of 300 tenants',
+    'customers' phone numbers' (people described by a noun, never a named suspect)."""
+    if not _is_data(obj, idx):
+        return []
+    out: list[Mention] = []
+    for head in [obj, *_conjuncts(obj)]:
+        for c in head.children:
+            if c.dep_ == "poss":
+                owners = [c]
+            elif c.dep_ == "prep" and c.lower_ == "of":
+                owners = [p for p in c.children if p.dep_ == "pobj"]
+            else:
+                continue
+            for o in owners:
+                out += [m for m in resolve(idx, o, {"people"})
+                        if not m.roles and m not in out and doc_word(idx, m) not in STAFF]
     return out
 
 

@@ -168,7 +168,8 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
     for ent in doc.ents:
         if ent.label_ == "PERSON":
             name = clean_label(ent.text)
-            if name and name.split()[0] not in NOT_NAMES and not name.lower().startswith("trojan"):
+            if name and name.split()[0] not in NOT_NAMES and not name.lower().startswith("trojan") \
+                    and name not in named and not is_place_name(doc.text, name):
                 named[name] = "person"
     # A full name's parts name the same person later on: "Rohan Mehta ... Mehta said".
     for name in [n for n in named if 2 <= len(n.split()) <= 3]:
@@ -238,6 +239,11 @@ def loses_money(tok: Token) -> bool:
         c.dep_ == "dobj" and is_money(c) for c in verb.children)
 
 
+def is_place_name(text: str, name: str) -> bool:
+    """A name NER took for a person that the text puts a shop or a suspect 'in': a place."""
+    return bool(re.search(rf"\b(?:in|near) {re.escape(name)}\b(?!['’]s)", text))
+
+
 def _is_surname_he(doc: Doc, sp: SpacySpan) -> bool:
     """'He' as a surname: inside a list of names, not a sentence-initial pronoun."""
     i = sp.start
@@ -256,7 +262,7 @@ def _noun_roles(role: str | None, np: SpacySpan, lex: dict) -> tuple[str, ...]:
     if role == "leak_source":
         return ("LeakSource",) if words & set(lex["leak_source_adjectives"]) else ()
     # "sellers", "buyers", "fraudsters" name roles only when a verb gives them one
-    if role == "group" and words & {"hacker", "hackers", "hacking"}:
+    if role == "group" and words & (set(lex["actor_nouns"]["hacker"]) | {"hacking"}):
         return ("LeakSource", "Hacker")
     return ()
 
@@ -298,7 +304,8 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
         # NER often calls a Chinese city a nationality: "police in Jinhua" is still a place
         place_norp = ent.label_ == "NORP" and ent.root.dep_ == "pobj" and ent.root.head.lower_ in {
             "in", "from", "at"}
-        if ent.label_ in {"GPE", "LOC"} or place_norp:
+        place_person = ent.label_ == "PERSON" and is_place_name(doc.text, label)
+        if ent.label_ in {"GPE", "LOC"} or place_norp or place_person:
             if re.match(r"(?i)people.s republic$", label):
                 continue  # the first half of "People's Republic of China"
             out.append(Mention(span=_tok_span(ent), kind="place", label=label, sentence=sent,
@@ -307,7 +314,7 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
             is_agency = _has_word(low, agency_kw) and not _has_word(low, not_agency)
             out.append(Mention(span=_tok_span(ent), kind="agency" if is_agency else "org",
                                label=label, sentence=sent, head=ent.root.i))
-        elif ent.label_ == "LAW":
+        elif ent.label_ == "LAW" and LAW_ENDS.search(label):
             out.append(Mention(span=_tok_span(ent), kind="law", label=label, sentence=sent,
                                head=ent.root.i))
     # Generic agency words NER misses: "police", "prosecutors", "Shanghai police".
@@ -340,6 +347,10 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
     return out
 
 
+# NER's LAW spans that name a law end with its head word or year ("Data Protection Act 2018");
+# "Section 4" or "the Penal Code and Section 66C" are pieces the law regex finds better.
+LAW_ENDS = re.compile(r"\b(?:Law|Act|Code|Regulations?|Ordinance|Directive|Constitution|Rules|"
+                      r"Amendment)(?:\s*(?:of\s+)?\(?\d{4}\)?)?$", re.I)
 AGENCY_MODIFIERS = {"public", "local", "national", "prosecution", "prosecuting", "police", "security",
                     "municipal", "provincial", "federal", "state"}
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+import yaml
+
 from kg.extract.numbers import (
     NUMBER,
     QUALIFIER,
@@ -20,10 +22,10 @@ from kg.extract.numbers import (
     alternation,
     inherit_scale,
     number_value,
-    split_qualifier,
+    qualifier_before,
 )
 from kg.model import Money, Span
-from kg.vocab import _load_yaml
+from kg.vocab import VOCAB_DIR
 
 _ATTACHED = {"m": Decimal(10**6), "k": Decimal(10**3), "b": Decimal(10**9)}
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -122,7 +124,7 @@ def _cue_phrases(v: dict, units: dict[str, str], adverbs: dict[str, str]) -> _Cu
 
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
-    v = _load_yaml("currencies")
+    v = yaml.safe_load((VOCAB_DIR / "currencies.yaml").read_text(encoding="utf-8"))
     symbols = {str(k): str(c) for k, c in v["symbols"].items()}
     codes = {str(k): str(c) for k, c in v["codes"].items()}
     names = {" ".join(str(k).lower().split()): str(c) for k, c in v["names"].items()}
@@ -137,7 +139,7 @@ def _patterns() -> _Patterns:
     )
     joint = r"\s*(?:-|–|—|to|and)\s*"
     money = re.compile(
-        rf"(?:(?P<qual>{QUALIFIER})\s+)?(?:"
+        r"(?:"
         rf"(?P<pre>{pre})\s?(?P<pnum>{SCALED_DIGITS})(?P<patt>[mkbMKB])?(?![A-Za-z\d])"
         rf"(?:(?P<pjoint>{joint})(?P<pre2>{pre})?\s?(?P<pnum2>{SCALED_DIGITS})(?P<patt2>[mkbMKB])?"
         rf"(?![A-Za-z\d]))?"
@@ -145,7 +147,7 @@ def _patterns() -> _Patterns:
         rf"(?:\s+|-)(?P<cur>{after}))"
     )
     bare = re.compile(
-        rf"(?:(?P<qual>{QUALIFIER})\s+)?(?P<snum>(?<![\w.,])\d[\d,.]*\s+(?i:lakhs?|crores?))"
+        r"(?P<snum>(?<![\w.,])\d[\d,.]*\s+(?i:lakhs?|crores?))"
         r"(?![\w-])"
     )
     unit_words = alternation([*units, *(f"{u}s" for u in units)])
@@ -225,18 +227,18 @@ def _sums_from_match(p: _Patterns, text: str, m: re.Match[str]) -> list[_Sum]:
     currency = None if unit is not None else _currency(p, m)
     if unit is None and currency is None:
         return []
-    qual = split_qualifier(m.group("qual") or "")
+    start, qual = qualifier_before(text, m.start())
     if high_text is None:
-        return [_Sum(m.start(), m.end(), low * (unit or 1), currency, qual)]
+        return [_Sum(start, m.end(), low * (unit or 1), currency, qual)]
     high = _scaled(number_value(high_text), m.group("patt2") if prefixed else None)
     joint = m.group(f"{g}joint").strip().lower()
     between = _BETWEEN.search(text[max(0, m.start() - 9) : m.start()]) is not None
     low_end = m.end("patt") if prefixed and m.group("patt") else m.end(f"{g}num")
     if high is None:
-        return [_Sum(m.start(), low_end, low * (unit or 1), currency, qual)]
+        return [_Sum(start, low_end, low * (unit or 1), currency, qual)]
     if joint == "and" and not between:  # two sums side by side, not a range
         return [
-            _Sum(m.start(), low_end, low * (unit or 1), currency, qual),
+            _Sum(start, low_end, low * (unit or 1), currency, qual),
             _Sum(
                 m.end(f"{g}joint"),
                 m.end(),
@@ -255,7 +257,7 @@ def _sums_from_match(p: _Patterns, text: str, m: re.Match[str]) -> list[_Sum]:
         "up to",
     )
     return [
-        _Sum(m.start(), low_end, low * (unit or 1), currency, qual or "at least", upper=upper),
+        _Sum(start, low_end, low * (unit or 1), currency, qual or "at least", upper=upper),
         upper,
     ]
 
@@ -272,7 +274,8 @@ def _bare_scale_sum(p: _Patterns, text: str, m: re.Match[str], sentences: Senten
     value = number_value(m.group("snum"))
     if value is None:
         return None
-    return _Sum(m.start(), m.end(), value, p.bare_currency, split_qualifier(m.group("qual") or ""))
+    start, qual = qualifier_before(text, m.start())
+    return _Sum(start, m.end(), value, p.bare_currency, qual)
 
 
 def _right_text_start(text: str, end: int) -> int:

@@ -14,86 +14,23 @@ from decimal import Decimal, InvalidOperation
 
 # Words before a number that say it is approximate or a bound; kept as written, lower case.
 QUALIFIERS = (
-    "more than",
-    "over",
-    "around",
-    "nearly",
-    "at least",
-    "about",
-    "less than",
-    "almost",
-    "approximately",
-    "roughly",
-    "up to",
-    "some",
-    "close to",
-    "fewer than",
-    "under",
-    "in excess of",
-    "upwards of",
-    "as many as",
-    "as much as",
-    "no less than",
-    "no fewer than",
-    "not less than",
-    "an estimated",
-    "approx.",
-    "just over",
-    "just under",
-    "well over",
-)
+    "more than", "over", "around", "nearly", "at least", "about", "less than", "almost",
+    "approximately", "roughly", "up to", "some", "close to", "fewer than", "under",
+    "in excess of", "upwards of", "as many as", "as much as", "no less than", "no fewer than",
+    "not less than", "an estimated", "approx.", "just over", "just under", "well over",
+)  # fmt: skip
 
-_ONES = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-}
-_TEENS = {
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
+_ONES = dict(zip("one two three four five six seven eight nine".split(), range(1, 10),
+                 strict=True))  # fmt: skip
+_TEENS = dict(zip("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
+                  "nineteen".split(), range(10, 20), strict=True))  # fmt: skip
+_TENS = dict(zip("twenty thirty forty fifty sixty seventy eighty ninety".split(),
+                 range(20, 100, 10), strict=True))  # fmt: skip
 WORD_VALUES = {**_ONES, **_TEENS, **_TENS, "a": 1, "an": 1}
 # Multipliers that close a group ("3 million") and those that scale within one ("3 hundred").
-_BIG_SCALES = {
-    "thousand": 10**3,
-    "million": 10**6,
-    "billion": 10**9,
-    "trillion": 10**12,
-    "lakh": 10**5,
-    "lakhs": 10**5,
-    "crore": 10**7,
-    "crores": 10**7,
-    "mn": 10**6,
-    "bn": 10**9,
-    "m": 10**6,
-    "b": 10**9,
-    "k": 10**3,
-    "tn": 10**12,
-}
+_BIG_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
+               "lakh": 10**5, "lakhs": 10**5, "crore": 10**7, "crores": 10**7, "k": 10**3,
+               "m": 10**6, "mn": 10**6, "b": 10**9, "bn": 10**9, "tn": 10**12}  # fmt: skip
 _SMALL_SCALES = {"hundred": 100, "dozen": 12}
 
 
@@ -120,7 +57,7 @@ _WSCALE = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?|dozen)"
 # "a dozen", "one hundred and twenty", "twenty-five", "three million"; not "tens of thousands".
 # The repeat is bounded so that a long run of number words cannot make matching slow.
 WORD_NUMBER = (
-    rf"(?i:(?<![\w-])(?:an?\s+{_WSCALE}(?:\s+{_WSCALE})*"
+    rf"(?i:(?<![\w-])(?:an?\s+{_WSCALE}(?:\s+{_WSCALE}){{0,3}}"
     rf"|{_W}(?:\s+{_WSCALE}(?:\s+and(?=\s+{_W}))?|\s+{_W}|-{_WSCALE}){{0,7}})(?![\w-]))"
 )
 NUMBER = rf"(?:{DIGIT_NUMBER}|{WORD_NUMBER})"
@@ -167,9 +104,19 @@ def parse_number(text: str) -> float | None:
     return float(value) if value is not None else None
 
 
-def split_qualifier(text: str) -> str | None:
-    """The qualifier phrase of a matched group, normalised to lower case and single spaces."""
-    return " ".join(text.lower().split()) if text else None
+_QUALIFIER_BEFORE = re.compile(rf"\b{QUALIFIER}\s+\Z")
+
+
+def qualifier_before(text: str, start: int) -> tuple[int, str | None]:
+    """The qualifier written just before a number ("more than 5"): (where it starts, its words).
+
+    Looked for backwards from each number: far cheaper than trying every qualifier at every
+    position of the text.
+    """
+    m = _QUALIFIER_BEFORE.search(text, max(0, start - 24), start)
+    if m is None:
+        return start, None
+    return m.start(), " ".join(m.group().lower().split())
 
 
 def inherit_scale(low: Decimal, low_text: str, high: Decimal, high_text: str) -> Decimal:

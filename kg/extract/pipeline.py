@@ -66,13 +66,12 @@ class Extractor:
     # -- stages ---------------------------------------------------------------------------
     def _from_doc(self, article: Article, doc: Doc) -> Extraction:
         sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
-        # "if hackers stole ...": a role the noun implies holds only where the clause is asserted
-        mentions = [replace(m, roles=()) if m.roles and in_hedged_clause(doc[m.head]) else m
-                    for m in self._mentions(doc, sent_of)]
+        mentions = _asserted(doc, self._mentions(doc, sent_of))
         facts = role_facts(doc, mentions)
         table = EntityTable(article.id)
         table.add_all(mentions)
-        facts += _employment_facts(doc, mentions, table)
+        facts += _employment_facts(doc, mentions, table, facts)
+        mentions += _insider_methods(facts, table)
         facts += _method_owner_facts(doc, mentions)
         facts += _arrested_sellers(doc, mentions, facts)
         keep: set[str] = set()
@@ -192,7 +191,9 @@ def _generic_org_mentions(doc: Doc, sent_of: dict[int, int], taken: set[int]) ->
         if tok.dep_ == "compound":
             continue
         start, end = M._np_bounds(tok)
-        words = [t for t in doc[start:end] if t.dep_ not in {"det", "poss", "nummod"}]
+        # the head itself stays even when it is a possessive: "a dental clinic's server"
+        words = [t for t in doc[start:end]
+                 if t.dep_ not in {"det", "poss", "nummod"} or t.i == tok.i]
         if not words:
             continue
         label = M.clean_label(" ".join(t.text for t in words))
@@ -201,42 +202,94 @@ def _generic_org_mentions(doc: Doc, sent_of: dict[int, int], taken: set[int]) ->
     return out
 
 
-def _employment_facts(doc: Doc, mentions: list[Mention], table: EntityTable) -> list[RoleFact]:
-    """Staff of an organisation or sector who are suspects are insiders; their employer held
-    the data ('staff in banking', 'the former director of operations for X')."""
-    from kg.extract.frames import MentionIndex, resolve
+def _asserted(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """'If hackers stole ...': a role a noun implies holds only where its clause is asserted;
+    'nothing suggests it was sold online': a channel or method denied is no channel or method.
+    (A method that 'can cause' leaks is still one: reports explain methods in the modal.)"""
+    out = []
+    for m in mentions:
+        if m.head >= 0 and m.kind in {"channel", "method"} and \
+                in_hedged_clause(doc[m.head], hypothetical=False):
+            continue
+        if m.head >= 0 and m.roles and in_hedged_clause(doc[m.head]):
+            m = replace(m, roles=())
+        out.append(m)
+    return out
 
+
+def _employment_facts(doc: Doc, mentions: list[Mention], table: EntityTable,
+                      facts: list[RoleFact]) -> list[RoleFact]:
+    """Staff of an organisation or sector who are suspects are insiders; their employer held
+    the data ('staff in banking', 'the former director of operations for X'); so does the
+    workplace of a leak source ('X, who worked at a call centre, copied ...')."""
+    from kg.extract.frames import MentionIndex, resolve, subject_of
+
+    actor_keys = {table.of(f.mention) for f in facts if f.role == "LeakSource"}
     staff_words = set(lexicon()["actor_nouns"]["staff"]) | {"insider", "insiders"}
     idx = MentionIndex(doc, mentions)
-    facts: list[RoleFact] = []
+    out: list[RoleFact] = []
     sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
+    holders = {"org", "website", "sector"}
     for tok in doc:
-        if tok.lower_ not in staff_words or tok.pos_ not in {"NOUN", "PROPN"}:
+        works = tok.pos_ == "VERB" and tok.lemma_.lower() in {"work", "employ"}
+        if not works and (tok.lower_ not in staff_words or tok.pos_ not in {"NOUN", "PROPN"}):
             continue
         employers: list[Mention] = []
-        for prep in tok.children:
-            if prep.dep_ == "prep" and prep.lower_ in {"in", "at", "from", "of", "for", "with"}:
-                for p in prep.children:
-                    if p.dep_ == "pobj":
-                        employers += resolve(idx, p, {"org", "website", "sector"})
-                        for c in p.subtree:
-                            employers += [m for m in resolve(idx, c, {"sector", "website"}) if m not in employers]
+        for p in _workplaces(tok):
+            employers += resolve(idx, p, holders)
+            for c in p.subtree:
+                employers += [m for m in resolve(idx, c, {"sector", "website"})
+                              if m not in employers]
         if not employers:
             continue
-        lemmas = {t.lemma_.lower() for t in tok.sent}
-        who = resolve(idx, tok.head, {"person"}) if tok.dep_ == "appos" else []
-        who = who or resolve(idx, tok, {"person", "people"})
-        if not who:
-            continue
-        suspect = bool(lemmas & SUSPECT_CONTEXT) or any(
-            r in table.roles_of(table.of(w) or "") for w in who for r in ("LeakSource", "Seller"))
-        if not suspect:
-            continue
+        if works:  # "X worked at Y", "X, who was employed by Y"
+            subj = subject_of(tok)
+            who = resolve(idx, subj, {"person", "people"}) if subj is not None else []
+            if not any(table.of(w) in actor_keys for w in who):
+                continue
+        else:
+            who = resolve(idx, tok.head, {"person"}) if tok.dep_ == "appos" else []
+            who = who or resolve(idx, tok, {"person", "people"})
+            lemmas = {t.lemma_.lower() for t in tok.sent}
+            if not who or not (lemmas & SUSPECT_CONTEXT or any(
+                    table.of(w) in actor_keys or {"LeakSource", "Seller"} & set(
+                        table.roles_of(table.of(w) or "")) for w in who)):
+                continue
         for w in who:
-            facts.append(RoleFact(w, "Insider", "leak", tok.i, sent_of[tok.i]))
+            out.append(RoleFact(w, "Insider", "leak", tok.i, sent_of[tok.i]))
         for e in employers:
-            facts.append(RoleFact(e, "DataHolder", "leak", tok.i, sent_of[tok.i]))
-    return facts
+            out.append(RoleFact(e, "DataHolder", "leak", tok.i, sent_of[tok.i]))
+    return out
+
+
+def _insider_methods(facts: list[RoleFact], table: EntityTable) -> list[Mention]:
+    """Staff who took their employer's data out used insider access, whether or not the
+    report names the method."""
+    out = []
+    for f in facts:
+        if f.role == "Insider" and f.frame == "leak":
+            m = Mention(span=f.mention.span, kind="method", label="insider access",
+                        concept="method/insider-access", sentence=f.sentence, head=f.mention.head)
+            table.add_concept(m, f"'{f.mention.label}' is staff who took the data out")
+            out.append(m)
+    return out
+
+
+def _workplaces(tok: Token) -> list[Token]:
+    """Where a worker works: 'clerk at Y', 'worked at Y', 'worked as an adviser at Y',
+    'employed by Y'."""
+    out = []
+    for prep in tok.children:
+        if prep.dep_ not in {"prep", "agent"}:
+            continue
+        for p in prep.children:
+            if p.dep_ != "pobj":
+                continue
+            if prep.lower_ in {"in", "at", "from", "of", "for", "with", "by"}:
+                out.append(p)
+            elif prep.lower_ == "as":  # "worked as an adviser at Y"
+                out += _workplaces(p)
+    return out
 
 
 def _method_owner_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
@@ -327,6 +380,7 @@ def _events(doc: Doc, article: Article, mentions: list[Mention], facts: list[Rol
     events: list[Event] = []
     for si, sent in enumerate(sents):
         evidence = _sentence_span(doc, si, sents)
+        # figures in hypothetical clauses stay: the gold records "could cause 5 billion leaks"
         found = find_figures(sent.text, offset=sent.start_char, anchor=article.published)
         records = tuple(x for x in found if isinstance(x, Count) and x.unit == "records")
         people = tuple(x for x in found if isinstance(x, Count) and x.unit in {"people", "cases"})

@@ -1,30 +1,19 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over a built graph, safe to leave running.
-
-The HTTP side (stdlib ``ThreadingHTTPServer``) parses requests, refuses anything that is not
-a plain read (updates, LOAD, SERVICE, FROM, dataset parameters) and negotiates the result
-format. Queries run in a small pool of worker processes, each holding the graph in an
-embedded Oxigraph store: a query past its timeout has its worker killed and replaced, so a
-runaway query cannot hold a CPU or memory, and at most ``workers`` queries run at once.
-Connections beyond ``max_connections`` get a quick 503 instead of a thread.
-"""
+"""The SPARQL 1.1 Protocol over HTTP: read the request, refuse what is not a plain read,
+negotiate the format, hand the query to the pool, answer. Loopback hosts only, by default."""
 
 from __future__ import annotations
 
 import ipaddress
-import multiprocessing
-import queue
 import socket
 import threading
 import urllib.parse
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError, KgError, QueryError, StoreError
-from kg.settings import DEFAULT, Settings
-from kg.sparql import RefusedQuery, check_query, format_result, serialize_triples
-from kg.store import OxigraphStore, PreparedQuery
+from kg.errors import QueryError, StoreError
+from kg.serve.config import Busy, ServeConfig, TimedOut
+from kg.serve.pool import WorkerPool
+from kg.sparql import RefusedQuery, check_query
 
 RESULT_TYPES = {
     "application/sparql-results+json": "json", "application/json": "json",
@@ -41,180 +30,6 @@ SHORT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sp
                "turtle": "text/turtle", "nt": "application/n-triples",
                "rdfxml": "application/rdf+xml", "json-ld": "application/ld+json"}
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
-
-
-@dataclass(frozen=True)
-class ServeConfig:
-    """Limits of the endpoint; the defaults suit one analyst's laptop."""
-
-    host: str = "127.0.0.1"
-    port: int = 7878
-    timeout_s: float = DEFAULT.query_timeout_s
-    result_cap: int = DEFAULT.query_result_cap
-    workers: int = DEFAULT.workers
-    max_connections: int = 64  # requests in flight (waiting or running); more get a 503
-    admit_wait_s: float = 0.25  # how long a connection may wait for a free slot
-    max_query_bytes: int = 64 * 1024
-    worker_memory_mb: int = 4096  # address-space cap of each worker; 0 for none
-    load_timeout_s: float = 600.0
-    quiet: bool = True
-    ontology: tuple[Path, ...] = ()  # loaded with the graph (default: the ontology model)
-
-
-class Busy(KgError):
-    """Every worker is busy: the client should retry."""
-
-
-class TimedOut(KgError):
-    """A query ran past the timeout and its worker was replaced."""
-
-
-# --- worker processes --------------------------------------------------------------------
-
-
-def _limit_memory(mb: int) -> None:
-    if mb <= 0:
-        return
-    try:
-        import resource
-
-        cap = mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    except (ImportError, ValueError, OSError):  # not on this platform: the timeout still holds
-        pass
-
-
-def _render(result: Any, fmt: str) -> bytes:
-    if result.form in ("CONSTRUCT", "DESCRIBE"):
-        return serialize_triples(result, fmt).encode("utf-8")
-    return format_result(result, fmt).encode("utf-8")
-
-
-def _worker_main(conn: Any, sources: list[str], memory_mb: int) -> None:
-    """Load the graph once, then answer (query, form, format, cap) messages until EOF."""
-    try:
-        if len(sources) == 1 and sources[0].startswith("oxigraph:"):
-            store = OxigraphStore(Path(sources[0][len("oxigraph:"):]), read_only=True)
-        else:
-            store = OxigraphStore(None)
-            for src in sources:
-                store.load(Path(src))
-        _limit_memory(memory_mb)
-        conn.send(("ready", len(store)))
-    except KgError as e:
-        conn.send(("failed", str(e)))
-        return
-    while True:
-        try:
-            text, form, fmt, cap = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            result = store.query(PreparedQuery(text, form), limit=cap)
-            conn.send(("ok", _render(result, fmt), result.truncated, len(result)))
-        except KgError as e:
-            conn.send(("error", str(e)))
-        except MemoryError:
-            conn.send(("error", "the query needs more memory than a worker may use"))
-
-
-class _Worker:
-    def __init__(self, ctx: Any, sources: list[str], config: ServeConfig) -> None:
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, sources,
-                                                               config.worker_memory_mb),
-                                   daemon=True, name="kg-serve-worker")
-        self.process.start()
-        child.close()
-        if not self.conn.poll(config.load_timeout_s):
-            self.kill()
-            raise StoreError(f"loading the graph took more than {config.load_timeout_s:.0f}s")
-        try:
-            status, detail = self.conn.recv()
-        except EOFError as e:
-            self.kill()
-            raise StoreError("a query worker died while loading the graph") from e
-        if status != "ready":
-            self.kill()
-            raise StoreError(detail)
-        self.triples = int(detail)
-
-    def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        self.conn.close()
-
-
-class WorkerPool:
-    """At most ``workers`` queries run at once, each in a process that can be killed."""
-
-    def __init__(self, sources: list[str], config: ServeConfig) -> None:
-        self.sources, self.config = sources, config
-        self.ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
-        self.idle: queue.Queue[_Worker] = queue.Queue()
-        self.every: set[_Worker] = set()  # idle or busy, so close() reaches them all
-        self.closed = False
-        first = self._start()  # fails fast on a bad graph
-        self.triples = first.triples
-        try:
-            for _ in range(max(1, config.workers) - 1):
-                self._start()
-        except KgError:
-            self.close()
-            raise
-
-    def _start(self) -> _Worker:
-        worker = _Worker(self.ctx, self.sources, self.config)
-        if self.closed:  # closed while this one was loading
-            worker.kill()
-            return worker
-        self.every.add(worker)
-        self.idle.put(worker)
-        return worker
-
-    def run(self, prepared: PreparedQuery, fmt: str) -> tuple[bytes, bool, int]:
-        """Run one query on an idle worker: (body, truncated, rows)."""
-        try:
-            worker = self.idle.get(timeout=self.config.timeout_s)
-        except queue.Empty as e:
-            raise Busy("every query worker is busy; retry shortly") from e
-        try:
-            worker.conn.send((prepared.text, prepared.form, fmt, self.config.result_cap))
-            if not worker.conn.poll(self.config.timeout_s):
-                self._replace(worker)
-                raise TimedOut(f"the query ran longer than {self.config.timeout_s:g}s")
-            reply = worker.conn.recv()
-        except (EOFError, OSError) as e:
-            self._replace(worker)
-            raise StoreError("the query worker stopped (the query may need too much memory)") from e
-        self.idle.put(worker)
-        if reply[0] == "error":
-            raise QueryError(reply[1])
-        _, body, truncated, rows = reply
-        return body, truncated, rows
-
-    def _replace(self, worker: _Worker) -> None:
-        worker.kill()
-        self.every.discard(worker)
-
-        def respawn() -> None:
-            try:
-                if not self.closed:
-                    self._start()
-            except KgError:  # the graph went away: keep serving on the workers left
-                pass
-
-        threading.Thread(target=respawn, daemon=True, name="kg-serve-respawn").start()
-
-    def close(self) -> None:
-        self.closed = True
-        for worker in list(self.every):
-            worker.kill()
-        self.every.clear()
-
-
-# --- HTTP --------------------------------------------------------------------------------
 
 
 def negotiate(accept: str, form: str, explicit: str | None = None) -> tuple[str, str] | None:
@@ -255,7 +70,7 @@ class _Reply(Exception):
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: HttpServer
     server_version = "datatrade-kg-sparql"
     sys_version = ""
     timeout = 10  # a slow client cannot hold its thread for long
@@ -388,7 +203,7 @@ _BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset
          b"too many requests at once; retry.\r\n")
 
 
-class _Server(ThreadingHTTPServer):
+class HttpServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
@@ -424,13 +239,6 @@ class _Server(ThreadingHTTPServer):
             self.slots.release()
 
 
-def _model_files(settings: Settings) -> tuple[Path, ...]:
-    """The ontology model and schemes (not the shapes), loaded beside the graph."""
-    from kg.ontology import SHAPES_FILE
-
-    return tuple(sorted(f for f in settings.ontology_dir.glob("*.ttl") if f.name != SHAPES_FILE))
-
-
 def _is_loopback(host: str) -> bool:
     if host.lower() == "localhost":
         return True
@@ -438,68 +246,3 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-class SparqlServer:
-    """The endpoint: ``with SparqlServer(path) as s: ...`` or ``serve_forever()``."""
-
-    def __init__(self, graph: str | Path, config: ServeConfig = ServeConfig(),
-                 settings: Settings = DEFAULT) -> None:
-        spec = str(graph)
-        if spec.startswith("oxigraph:"):
-            sources = [spec]
-        else:
-            path = Path(graph)
-            if not path.is_file():
-                raise InputError(f"graph not found: {path} (run `kg build` first)")
-            onto = config.ontology or _model_files(settings)
-            sources = [str(path.resolve()), *(str(p) for p in onto)]
-        self.config = config
-        self.pool = WorkerPool(sources, config)
-        try:
-            self.httpd = _Server(config, self.pool)
-        except OSError as e:
-            self.pool.close()
-            raise StoreError(f"cannot listen on {config.host}:{config.port}: "
-                             f"{e.strerror or e}") from e
-        self.thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return self.httpd.url
-
-    @property
-    def triples(self) -> int:
-        return self.pool.triples
-
-    @property
-    def loopback(self) -> bool:
-        return self.httpd.loopback
-
-    def serve_forever(self) -> None:
-        try:
-            self.httpd.serve_forever(poll_interval=0.2)
-        finally:
-            self.close()
-
-    def start(self) -> SparqlServer:
-        """Serve from a background thread (tests, notebooks)."""
-        self.thread = threading.Thread(target=self.httpd.serve_forever,
-                                       kwargs={"poll_interval": 0.1}, daemon=True,
-                                       name="kg-serve")
-        self.thread.start()
-        return self
-
-    def close(self) -> None:
-        if self.thread is not None:
-            self.httpd.shutdown()
-            self.thread.join(5)
-            self.thread = None
-        self.httpd.server_close()
-        self.pool.close()
-
-    def __enter__(self) -> SparqlServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
