@@ -62,7 +62,7 @@ _RECORD_NOUNS = frozenset("records record data information".split())
 _DATA_HEADS = (
     "information", "info", "data", "details", "records", "particulars", "numbers", "names",
     "addresses", "credentials", "passwords", "identities", "profiles", "files", "contacts",
-    "emails", "histories", "logs", "itineraries", "whereabouts", "location tracks",
+    "emails", "histories", "logs", "itineraries", "whereabouts", "location tracks", "birth",
 )  # fmt: skip
 # Information that is the crime's content rather than people's data: "fraudulent information".
 _ILLEGIT = frozenset(

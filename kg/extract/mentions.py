@@ -171,6 +171,7 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
             if name and name.split()[0] not in NOT_NAMES and not name.lower().startswith("trojan") \
                     and name not in named and not is_place_name(doc.text, name):
                 named[name] = "person"
+    named.update(_people_ner_called_organisations(doc, lex))
     # A full name's parts name the same person later on: "Rohan Mehta ... Mehta said".
     for name in [n for n in named if 2 <= len(n.split()) <= 3]:
         for part in (name.split()[0], name.split()[-1]):
@@ -242,6 +243,37 @@ def loses_money(tok: Token) -> bool:
 def is_place_name(text: str, name: str) -> bool:
     """A name NER took for a person that the text puts a shop or a suspect 'in': a place."""
     return bool(re.search(rf"\b(?:in|near) {re.escape(name)}\b(?!['’]s)", text))
+
+
+ORG_WORDS = ["bank", "company", "group", "ltd", "inc", "corp", "university", "council", "ministry",
+             "police", "bureau", "office", "agency", "association", "centre", "center", "clinic",
+             "hospital", "school", "institute", "market", "store", "shop", "telecom", "mobile",
+             "net", "news", "daily", "times", "post", "court", "department", "commission",
+             "services", "systems", "technologies", "holdings", "partners", "media", "network",
+             "insurance", "capital", "finance", "securities", "airlines", "motors", "labs"]
+
+
+def _people_ner_called_organisations(doc: Doc, lex: dict) -> dict[str, str]:
+    """NER calls some personal names organisations. A two- or three-word title-case name with
+    no organisation word, whose last word also stands alone later ('Vikas Malhotra ...
+    Malhotra passed it on'), is a person: organisations are not referred to by a surname."""
+    out: dict[str, str] = {}
+    words_to_avoid = ORG_WORDS + [k.lower() for k in lex["agency_keywords"]]
+    for ent in doc.ents:
+        if ent.label_ != "ORG":
+            continue
+        name = clean_label(ent.text)
+        words = name.split()
+        if not 2 <= len(words) <= 3 or not all(w[:1].isupper() and w[1:].islower() for w in words):
+            continue
+        if _has_word(name.lower(), words_to_avoid):
+            continue
+        last = re.escape(words[-1])
+        alone = len(re.findall(rf"(?<![\w-]){last}(?![\w-])", doc.text))
+        inside = len(re.findall(re.escape(name), doc.text))
+        if alone > inside:
+            out[name] = "person"
+    return out
 
 
 def _is_surname_he(doc: Doc, sp: SpacySpan) -> bool:
