@@ -42,6 +42,10 @@ class QuestionResult:
     score: Score
     misses: tuple[Answer, ...] = ()
     extras: tuple[Answer, ...] = ()
+    # True when two predicted entities both fit one answer and the row order the query
+    # happens to return decides which is counted: the contract's scorer can then differ
+    # from run to run on pred (never on tp).
+    order_dependent: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ class EvaluationReport:
                             **score(q.score),
                             "misses": answers(q.misses),
                             "extras": answers(q.extras),
+                            "order_dependent": q.order_dependent,
                         }
                         for q in a.questions
                     },
@@ -216,6 +221,7 @@ def score_graph(
     """Score one article's graph (ontology loaded with it) against its gold answers."""
     results = []
     sentences: list[str] = []
+    order_dependent = False
     for name in sorted(questions):
         query = questions[name]
         if name in ("record_counts", "money"):
@@ -234,6 +240,8 @@ def score_graph(
             preds = predicted_entities(graph, name, query)
             answers = gold.entities.get(name, ())
             m = match_answers([p.labels for p in preds], answers)
+            reverse = match_answers([p.labels for p in reversed(preds)], answers)
+            order_dependent = (reverse.tp, reverse.pred) != (m.tp, m.pred)
             if m.missed and not sentences:
                 sentences = _sentences(graph, text)
             extras = tuple(
@@ -244,33 +252,43 @@ def score_graph(
                 for j in m.missed
             )
             score = Score(m.tp, m.pred, m.gold)
-        results.append(QuestionResult(name, score, misses, extras))
+        results.append(QuestionResult(name, score, misses, extras,
+                                      order_dependent if name not in ("record_counts", "money") else False))
     return ArticleResult(gold.path.name, gold.article, tuple(results))
 
 
 # --- graphs to score ----------------------------------------------------------------------
 
 
-def load_ontology(settings: Settings, warn: Warn) -> Graph:
-    """Whatever ontology Turtle is there (the questions need rdfs:subClassOf); a file that
-    does not parse is named in a warning and left out."""
-    onto = Graph()
+def load_ontology(settings: Settings, warn: Warn) -> list[str]:
+    """The text of every ontology Turtle file, in the order the contract's scorer reads them
+    (the questions need rdfs:subClassOf); a file that does not parse is named in a warning
+    and left out."""
+    texts = []
     folder = settings.ontology_dir
     for f in sorted(folder.rglob("*.ttl")) if folder.is_dir() else []:
-        part = Graph()
         try:
-            part.parse(f, format="turtle")
+            text = f.read_text(encoding="utf-8")
+            Graph().parse(data=text, format="turtle")
         except Exception as e:  # rdflib raises many types for bad syntax
             warn(f"ontology file {f} left out: {str(e).splitlines()[0] if str(e) else e}")
             continue
-        onto += part
-    return onto
+        texts.append(text)
+    return texts
 
 
-def _with_ontology(graph: Graph, onto: Graph) -> Graph:
-    combined = Graph()
-    combined += graph
-    combined += onto
+def _with_ontology(graph: Graph | Path, ontology: list[str]) -> Graph:
+    """The graph as the contract's scorer sees it: its Turtle parsed, then each ontology
+    file parsed into it, so the questions' answers come back in the same order."""
+    from kg.graph import load_turtle, serialize_turtle
+
+    if isinstance(graph, Path):
+        combined = load_turtle(graph)
+    else:
+        combined = Graph()
+        combined.parse(data=serialize_turtle(graph), format="turtle")
+    for text in ontology:
+        combined.parse(data=text, format="turtle")
     return combined
 
 
@@ -317,7 +335,7 @@ def build_article_graph(path: Path, settings: Settings, warn: Warn) -> tuple[Gra
     return result.graph, "\n".join(x.article.text for x in result.extractions)
 
 
-def _given_graph(graphs: Mapping[str, GraphSource] | str | Path, gold: Gold) -> Graph:
+def _given_graph(graphs: Mapping[str, GraphSource] | str | Path, gold: Gold) -> Graph | Path:
     """A built graph for a gold file: from a mapping keyed by gold stem or article name,
     or from DIR/<gold stem>/graph.ttl."""
     from kg.graph import load_turtle
@@ -328,7 +346,11 @@ def _given_graph(graphs: Mapping[str, GraphSource] | str | Path, gold: Gold) -> 
         source = graphs.get(gold.name, graphs.get(gold.article))
     if source is None:
         raise InputError(f"no graph given for {gold.path.name} (key it by {gold.name!r})")
-    return source if isinstance(source, Graph) else load_turtle(Path(source))
+    if isinstance(source, Graph):
+        return source
+    if not Path(source).exists():
+        load_turtle(Path(source))  # raises the InputError that says what is missing
+    return Path(source)
 
 
 def _competency_dir(gold_dir: Path) -> Path:

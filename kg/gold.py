@@ -182,38 +182,42 @@ class Match:
 
 
 def match_answers(predicted: Sequence[Iterable[str]], gold: Sequence[GoldAnswer]) -> Match:
-    """One-to-one maximum matching: required answers first, then optional ones absorb
-    what is left (a predicted entity matched to an optional answer is not counted)."""
+    """One-to-one matching as the contract's scorer does it: a maximum matching of the
+    predicted entities (in the order the query returns them) to the required answers, then
+    the entities left over are matched to the optional answers, which absorb them (a
+    predicted entity matched to an optional answer is neither counted nor penalised)."""
     preds = [list(p) for p in predicted]
-    edges = [[i for i, p in enumerate(preds) if labels_match(p, g.names)] for g in gold]
-    pred_to_gold: dict[int, int] = {}
-
-    def augment(j: int, seen: set[int]) -> bool:
-        for i in edges[j]:
-            if i not in seen:
-                seen.add(i)
-                if i not in pred_to_gold or augment(pred_to_gold[i], seen):
-                    pred_to_gold[i] = j
-                    return True
-        return False
-
-    # Augmenting from the gold side never unmatches a gold answer, so taking required
-    # answers first gives the most required matches, then the most optional absorptions.
-    order = [j for j, g in enumerate(gold) if not g.optional] + [
-        j for j, g in enumerate(gold) if g.optional
-    ]
-    for j in order:
-        augment(j, set())
-    matched_gold = set(pred_to_gold.values())
-    tp = sum(1 for j in matched_gold if not gold[j].optional)
-    absorbed = len(matched_gold) - tp
     required = [j for j, g in enumerate(gold) if not g.optional]
+    optional = [j for j, g in enumerate(gold) if g.optional]
+
+    def max_matching(golds: list[int], free: list[int]) -> dict[int, int]:
+        edges = {i: [j for j in golds if labels_match(preds[i], gold[j].names)] for i in free}
+        pred_of: dict[int, int] = {}  # gold index -> predicted index
+
+        def augment(i: int, seen: set[int]) -> bool:
+            for j in edges[i]:
+                if j in seen:
+                    continue
+                seen.add(j)
+                if j not in pred_of or augment(pred_of[j], seen):
+                    pred_of[j] = i
+                    return True
+            return False
+
+        for i in free:
+            augment(i, set())
+        return {i: j for j, i in pred_of.items()}
+
+    on_required = max_matching(required, list(range(len(preds))))
+    left = [i for i in range(len(preds)) if i not in on_required]
+    on_optional = max_matching(optional, left)
+    matched = set(on_required.values())
     return Match(
-        tp=tp,
-        pred=len(preds) - absorbed,
+        tp=len(on_required),
+        pred=len(preds) - len(on_optional),
         gold=len(required),
-        missed=tuple(j for j in required if j not in matched_gold),
-        extra=tuple(i for i in range(len(preds)) if i not in pred_to_gold),
+        missed=tuple(j for j in required if j not in matched),
+        extra=tuple(i for i in left if i not in on_optional),
     )
 
 

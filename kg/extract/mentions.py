@@ -204,6 +204,8 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
             continue
         if tok.idx in occupied:
             continue
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].idx in person_chars and tok.pos_ == "NOUN":
+            continue  # a title before a name: "the suspect Chu" is Chu
         if tok.dep_ == "compound" and tok.head.pos_ in {"NOUN", "PROPN"}:
             continue  # "gang members": the head decides
         start, end = _np_bounds(tok)
