@@ -30,6 +30,10 @@ LEMMA_FIX = {"resold": "resell", "resells": "resell", "reselling": "resell", "st
              "stolen": "steal", "sold": "sell", "bought": "buy", "paid": "pay", "leaked": "leak"}
 TALK_VERBS = {"tell", "call", "recommend", "contact", "lure", "persuade", "promise", "text", "message",
               "approach", "phone", "convince", "induce", "urge"}
+# Nouns after "to" or "from" that are no party to a trade: "to the time I was arrested".
+NOT_PARTIES = {"time", "day", "date", "year", "month", "week", "end", "point", "extent", "price",
+               "rate", "level", "degree", "place", "country", "market", "public", "internet",
+               "web", "abroad", "overseas", "home", "court", "jail", "prison", "police"}
 HYPOTHETICAL = {"could", "might", "may", "would", "should", "can", "will", "must"}
 NEGATIONS = {"not", "never", "n't", "no"}
 SUSPICION_PREPS = {"for", "of", "over"}
@@ -166,9 +170,51 @@ def resolve(idx: MentionIndex, tok: Token, kinds: set[str] = ACTOR_KINDS) -> lis
     return out
 
 
+def resolve_parties(idx: MentionIndex, tok: Token, kinds: set[str]) -> list[Mention]:
+    """Like resolve, but a party the mention finder did not know ('resold it to photography
+    studios and sales agents') becomes a described-actor mention of its own."""
+    out: list[Mention] = []
+    for t in [tok, *_conjuncts(tok)]:
+        m = _resolve_one(idx, t, kinds)
+        if m is None:
+            m = _party_mention(idx, t)
+        if m is not None and m not in out:
+            out.append(m)
+    return out
+
+
+def _party_mention(idx: MentionIndex, tok: Token) -> Mention | None:
+    """A noun phrase naming who received or supplied data, as a 'people' or 'org' mention."""
+    from kg.extract.mentions import _np_bounds, clean_label
+
+    if tok.pos_ not in {"NOUN", "PROPN"} or tok.lower_ in DATA_WORDS | NOT_PARTIES or tok.ent_type_ in {
+            "GPE", "LOC", "DATE", "TIME", "MONEY", "CARDINAL", "PERCENT", "QUANTITY"}:
+        return None
+    if idx.by_token.get(tok.i) or is_money(tok):
+        return None  # already something else: a data category, a place, a channel ...
+    start, end = _np_bounds(tok)
+    words = [t for t in idx.doc[start:end] if t.dep_ not in {"det", "poss"}]
+    label = clean_label(" ".join(t.text for t in words))
+    if not label or label.lower() in VAGUE_ACTORS:
+        return None
+    from kg.model import Span as TextSpan
+
+    first = idx.doc[start]
+    kind = "org" if tok.lower_ in ORG_NOUNS else "people"
+    return Mention(span=TextSpan(first.idx, tok.idx + len(tok), idx.doc.text[first.idx:tok.idx + len(tok)]),
+                   kind=kind, label=label, sentence=-1, head=tok.i,
+                   concept="plural" if tok.tag_ in {"NNS", "NNPS"} else None)
+
+
 def _conjuncts(tok: Token) -> list[Token]:
-    return [c for c in tok.children if c.dep_ == "conj"] + [
-        cc for c in tok.children if c.dep_ == "conj" for cc in c.children if cc.dep_ == "conj"]
+    """Every item of a coordination after the first: 'A, B, C and D' hangs as a chain."""
+    out: list[Token] = []
+    todo = [c for c in tok.children if c.dep_ == "conj"]
+    while todo and len(out) < 20:
+        t = todo.pop(0)
+        out.append(t)
+        todo.extend(c for c in t.children if c.dep_ == "conj")
+    return out
 
 
 def _resolve_one(idx: MentionIndex, tok: Token, kinds: set[str]) -> Mention | None:
@@ -475,7 +521,7 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
                 for o in objs:
                     add(_data_subjects(idx, o), "Victim", "sale", verb, status)
                 for r in _prep_objects(verb, {"to"}) + [c for c in verb.children if c.dep_ == "dative"]:
-                    add(resolve(idx, r, PERSONLIKE | {"org"}), "Buyer", "sale", verb, status)
+                    add(resolve_parties(idx, r, PERSONLIKE | {"org"}), "Buyer", "sale", verb, status)
             elif lemma == "sell" and _fraud_context(verb.sent, idx, paragraph=True):
                 # goods sold to people the text treats as harmed: "sold fake wine to old customers"
                 for r in _prep_objects(verb, {"to"}):
@@ -491,7 +537,7 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
             if ok:
                 add(actors, "Buyer", "purchase", verb, status)
                 for s in _prep_objects(verb, {"from"}):
-                    add(resolve(idx, s, PERSONLIKE), "Seller", "purchase", verb, status)
+                    add(resolve_parties(idx, s, PERSONLIKE), "Seller", "purchase", verb, status)
         if lemma in frames["fraud"] and lemma not in {"sell"}:
             money_obj = any(is_money(o) for o in objs)
             if lemma == "lose" and money_obj:

@@ -68,6 +68,13 @@ class Extractor:
         sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
         mentions = _asserted(doc, self._mentions(doc, sent_of))
         facts = role_facts(doc, mentions)
+        known = {(m.span.start, m.span.end, m.kind) for m in mentions}
+        for f in facts:  # parties the frames found that the mention finder did not know
+            if (f.mention.span.start, f.mention.span.end, f.mention.kind) not in known:
+                known.add((f.mention.span.start, f.mention.span.end, f.mention.kind))
+                mentions.append(Mention(span=f.mention.span, kind=f.mention.kind, label=f.mention.label,
+                                        sentence=f.sentence, head=f.mention.head,
+                                        concept=f.mention.concept))
         table = EntityTable(article.id)
         table.add_all(mentions)
         facts += _employment_facts(doc, mentions, table, facts)
