@@ -65,7 +65,7 @@ class EntityTable:
             if m.kind == "agency" and not _is_generic_agency(m.label):
                 kind = _agency_kind(m.label)
                 if kind:
-                    self._named_agencies.setdefault(kind, []).append((m.span.start, f"agency:{norm_key(m.label)}"))
+                    self._named_agencies.setdefault(kind, []).append((m.span.start, f"agency:{agency_key(m.label)}"))
         full_names = {m.label for m in persons if " " in m.label}
         last_group: Mention | None = None
         last_agency_of_kind: dict[str, str] = {}
@@ -118,7 +118,11 @@ class EntityTable:
                 before = [k for s, k in named if s < m.span.start]
                 target = before[-1] if before else named[0][1]
                 return target, f"'{m.label}' refers to the {kind} agency the article names"
-            return f"agency:{norm_key(m.label)}", None
+            base = agency_key(m.label)
+            for key in self.drafts:  # "Federal Police" and "Brazil's Federal Police ..."
+                if key.startswith("agency:") and _same_agency(base, key.split(":", 1)[1]):
+                    return key, f"'{m.label}' and '{self.drafts[key].label}' name one agency"
+            return f"agency:{base}", None
         if m.kind == "place":
             return f"place:{place_key(m.label)}", None
         if m.kind == "data":
@@ -185,6 +189,22 @@ class EntityTable:
                 merge_notes=tuple(d.notes), article=self.article_id if scoped else None,
             ))
         return tuple(out)
+
+
+def agency_key(label: str) -> str:
+    """An agency's name without a leading country possessive: "Brazil's Federal Police"."""
+    return norm_key(re.sub(r"^[A-Z][\w.]*(?:\s[A-Z][\w.]*)?[’']s\s+", "", label.strip()))
+
+
+def _same_agency(a: str, b: str) -> bool:
+    """One name is the other with a word more at either end ('Seoul Metropolitan Police' and
+    '... Police Agency'), and both are long enough to be names, not generic words."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short.split()) < 2:
+        return False
+    return long_.startswith(short + " ") or long_.endswith(" " + short)
 
 
 def _has_number(text: str) -> bool:

@@ -190,7 +190,7 @@ def _party_mention(idx: MentionIndex, tok: Token) -> Mention | None:
     if tok.pos_ not in {"NOUN", "PROPN"} or tok.lower_ in DATA_WORDS | NOT_PARTIES or tok.ent_type_ in {
             "GPE", "LOC", "DATE", "TIME", "MONEY", "CARDINAL", "PERCENT", "QUANTITY"}:
         return None
-    if idx.by_token.get(tok.i) or is_money(tok):
+    if any(m.kind != "sector" for m in idx.by_token.get(tok.i, [])) or is_money(tok):
         return None  # already something else: a data category, a place, a channel ...
     start, end = _np_bounds(tok)
     words = [t for t in idx.doc[start:end] if t.dep_ not in {"det", "poss"}]

@@ -206,6 +206,9 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
             continue
         if tok.i + 1 < len(doc) and doc[tok.i + 1].idx in person_chars and tok.pos_ == "NOUN":
             continue  # a title before a name: "the suspect Chu" is Chu
+        if (tok.dep_ == "appos" and tok.head.idx in person_chars) or any(
+                c.dep_ == "appos" and c.idx in person_chars for c in tok.children):
+            continue  # "Rao, a former bank employee": the description is the named person
         if tok.dep_ == "compound" and tok.head.pos_ in {"NOUN", "PROPN"}:
             continue  # "gang members": the head decides
         start, end = _np_bounds(tok)
@@ -214,6 +217,8 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
         if not label:
             continue
         roles = _noun_roles(role, doc[start:end], lex)
+        if tok.lemma_.lower() == "victim":
+            roles = (*roles, "Victim")  # "more than 200 victims" names the harmed by itself
         kind = "group" if role == "group" else "people"
         plural = tok.tag_ in {"NNS", "NNPS"} or kind == "group"
         alts = _alt_labels(doc, tok, start, end)
@@ -378,6 +383,7 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
                            sentence=sent_of[sp.start], head=sp.root.i))
     out.extend(_law_mentions(doc, sent_of, {(m.span.start, m.span.end) for m in out if m.kind == "law"}))
     out.extend(_places_in_agencies(doc, out, sent_of))
+    out.extend(_listed_places(doc, out, sent_of))
     return out
 
 
@@ -463,6 +469,27 @@ PLACE_IN_NAME = re.compile(
     r"^(?:the\s+)?([A-Z][a-z]+)\s+(?:Municipal\s+|Provincial\s+|City\s+)?(?:Public Security|Police|"
     r"People's Procuratorate|People’s Procuratorate|Procuratorate|prosecution|police)"
 )
+
+
+def _listed_places(doc: Doc, mentions: list[Mention], sent_of: dict[int, int]) -> Iterable[Mention]:
+    """Places listed with a place NER found: 'across Telangana, Andhra Pradesh and Karnataka'."""
+    covered = {t for m in mentions for t in range(m.span.start, m.span.end)}
+    places = [m for m in mentions if m.kind == "place"]
+    for m in places:
+        head = doc[m.head]
+        items = [c for c in head.children if c.dep_ == "conj"]
+        seen = 0
+        while items and seen < 12:
+            t = items.pop(0)
+            seen += 1
+            items.extend(c for c in t.children if c.dep_ == "conj")
+            if t.pos_ != "PROPN" or t.idx in covered or t.ent_type_ in {"PERSON", "ORG", "NORP", "DATE"}:
+                continue
+            start = min([c.i for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [t.i])
+            sp = doc[start:t.i + 1]
+            covered.update(range(sp.start_char, sp.end_char))
+            yield Mention(span=_tok_span(sp), kind="place", label=clean_label(sp.text),
+                          sentence=sent_of[t.i], head=t.i)
 
 
 def _places_in_agencies(doc: Doc, mentions: list[Mention], sent_of: dict[int, int]) -> Iterable[Mention]:
