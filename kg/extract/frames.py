@@ -85,6 +85,13 @@ class MentionIndex:
     def they(self, tok: Token) -> Mention | None:
         """'they': a suspect named earlier in the paragraph (the gang around them), else the
         last plural actor."""
+        root = tok.sent.root
+        if tok.head.i != root.i:  # "Some people used data they bought": the clause's 'they'
+            subj = next((c for c in root.children if c.dep_ == "nsubj" and c.i < tok.i), None)
+            if subj is not None and subj.tag_ in {"NNS", "NNPS"}:
+                m = self.at(subj, {"people", "group"})
+                if m is not None:
+                    return m
         para_start = self.doc.text.rfind("\n", 0, tok.idx) + 1
         speakers = {id(m) for m in self.speakers.values()}
         cands = [m for m in self.actors if m.kind == "person" and para_start <= m.span.start < tok.idx
