@@ -62,7 +62,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TMPDIR", str(tmp))  # the notebook's temporary outputs land here
         nb = nbformat.read(NOTEBOOK, as_version=4)
-        client = NotebookClient(nb, kernel_name=_kernel_here(tmp, mp), timeout=120,
+        client = NotebookClient(nb, kernel_name=_kernel_here(tmp, mp), timeout=600,
                                 resources={"metadata": {"path": str(NOTEBOOK.parent)}})
         client.execute()
     return _outputs(nb)
