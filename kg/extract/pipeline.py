@@ -197,6 +197,8 @@ def _generic_org_mentions(doc: Doc, sent_of: dict[int, int], taken: set[int]) ->
             continue
         if tok.dep_ == "compound":
             continue
+        if tok.dep_ == "appos" and tok.head.i in taken:
+            continue  # "X, a major online grocery store" describes the X already named
         start, end = M._np_bounds(tok)
         # the head itself stays even when it is a possessive: "a dental clinic's server"
         words = [t for t in doc[start:end]
@@ -204,6 +206,16 @@ def _generic_org_mentions(doc: Doc, sent_of: dict[int, int], taken: set[int]) ->
         if not words:
             continue
         label = M.clean_label(" ".join(t.text for t in words))
+        head = tok.head
+        if tok.dep_ == "appos" and head.pos_ == "PROPN" and head.ent_type_ not in {"PERSON", "GPE", "LOC"}:
+            # "Yihaodian, a major online grocery store": the name is the organisation, whatever
+            # NER made of it, and the description another name of it
+            first = min([c.i for c in head.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [head.i])
+            name = doc[first:head.i + 1]
+            out.append(Mention(span=Span(name.start_char, name.end_char, name.text), kind="org",
+                               label=M.clean_label(name.text), sentence=sent_of[head.i], head=head.i,
+                               alt_labels=(label,)))
+            continue
         out.append(Mention(span=Span(doc[start].idx, tok.idx + len(tok), doc[start:end].text),
                            kind="org", label=label, sentence=sent_of[tok.i], head=tok.i))
     return out
@@ -244,8 +256,8 @@ def _employment_facts(doc: Doc, mentions: list[Mention], table: EntityTable,
         employers: list[Mention] = []
         for p in _workplaces(tok):
             employers += resolve(idx, p, holders)
-            for c in p.subtree:
-                employers += [m for m in resolve(idx, c, {"sector", "website"})
+            for c in p.subtree:  # "an employee of a branch of a courier company"
+                employers += [m for m in resolve(idx, c, {"sector", "website", "org"})
                               if m not in employers]
         if not employers:
             continue
