@@ -197,8 +197,6 @@ def _generic_org_mentions(doc: Doc, sent_of: dict[int, int], taken: set[int]) ->
             continue
         if tok.dep_ == "compound":
             continue
-        if tok.dep_ == "appos" and tok.head.i in taken:
-            continue  # "X, a major online grocery store" describes the X already named
         start, end = M._np_bounds(tok)
         # the head itself stays even when it is a possessive: "a dental clinic's server"
         words = [t for t in doc[start:end]
@@ -227,13 +225,28 @@ def _asserted(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     (A method that 'can cause' leaks is still one: reports explain methods in the modal.)"""
     out = []
     for m in mentions:
-        if m.head >= 0 and m.kind in {"channel", "method"} and \
+        if m.head >= 0 and m.kind in {"channel", "method", "fraud"} and \
                 in_hedged_clause(doc[m.head], hypothetical=False):
             continue
+        if m.head >= 0 and m.kind == "agency" and _impersonated(doc[m.head]):
+            continue  # "callers pretending to be prosecutors": no prosecutor acted
         if m.head >= 0 and m.roles and in_hedged_clause(doc[m.head]):
             m = replace(m, roles=())
         out.append(m)
     return out
+
+
+IMPERSONATION_VERBS = {"pretend", "pose", "claim", "impersonate", "masquerade", "purport", "disguise",
+                       "guise", "act"}
+
+
+def _impersonated(tok: Token) -> bool:
+    """Whether a name stands in an impersonation: 'posing as police', 'claiming to be from X'."""
+    for anc in list(tok.ancestors)[:5]:
+        if anc.pos_ in {"VERB", "AUX"}:
+            return anc.lemma_.lower() in IMPERSONATION_VERBS or (
+                anc.lemma_.lower() == "be" and anc.head.lemma_.lower() in IMPERSONATION_VERBS)
+    return False
 
 
 def _employment_facts(doc: Doc, mentions: list[Mention], table: EntityTable,
