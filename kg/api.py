@@ -51,7 +51,9 @@ def read(path: str | Path) -> Article:
     return read_article(path)
 
 
-def load_graph(path: str | Path, *, with_ontology: bool = False, settings: Settings = DEFAULT) -> Graph:
+def load_graph(
+    path: str | Path, *, with_ontology: bool = False, settings: Settings = DEFAULT
+) -> Graph:
     """A built graph.ttl (and, if asked, the ontology) as an rdflib Graph."""
     from kg.graph import load_turtle
 

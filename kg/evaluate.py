@@ -252,8 +252,10 @@ def score_graph(
                 for j in m.missed
             )
             score = Score(m.tp, m.pred, m.gold)
-        results.append(QuestionResult(name, score, misses, extras,
-                                      order_dependent if name not in ("record_counts", "money") else False))
+        entity_question = name not in ("record_counts", "money")
+        results.append(
+            QuestionResult(name, score, misses, extras, entity_question and order_dependent)
+        )
     return ArticleResult(gold.path.name, gold.article, tuple(results))
 
 

@@ -63,7 +63,9 @@ def slug(text: str, limit: int = 60) -> str:
 
 def mint_iri(kind: str, *parts: str) -> URIRef:
     """The one place instance IRIs are made: kind plus slugged stable parts."""
-    return DTI[kind + "/" + "/".join(slug(p) if i == len(parts) - 1 else p for i, p in enumerate(parts))]
+    return DTI[
+        kind + "/" + "/".join(slug(p) if i == len(parts) - 1 else p for i, p in enumerate(parts))
+    ]
 
 
 def article_iri(article: Article) -> URIRef:
@@ -184,7 +186,13 @@ def _add_event(g: Graph, article: Article, event: Event, keys: dict[str, URIRef]
     g.add((ev, RDF.type, EVENT_CLASSES.get(event.kind, DT.Event)))
     if event.action and event.action in ACTION_CLASSES:
         g.add((ev, RDF.type, ACTION_CLASSES[event.action]))
-    g.add((ev, RDFS.label, Literal(f"{event.action or event.kind} ({article.id[:6]}@{event.evidence.start})")))
+    g.add(
+        (
+            ev,
+            RDFS.label,
+            Literal(f"{event.action or event.kind} ({article.id[:6]}@{event.evidence.start})"),
+        )
+    )
     for role, key in event.participants:
         if key in keys:
             g.add((ev, DT[role], keys[key]))

@@ -44,7 +44,8 @@ class Mention:
     """A phrase in the text that names or describes something of the chain."""
 
     span: Span
-    kind: str  # person, org, group, agency, place, law, data, method, channel, fraud, victim, sector, holder
+    # person, org, group, people, agency, place, law, website, data, method, channel, fraud, sector
+    kind: str
     label: str  # the plain name as the article gives it
     concept: str | None = None  # concept id from a vocabulary (e.g. "data/telephone-number")
     sentence: int = -1  # index of the sentence in the article

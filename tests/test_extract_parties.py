@@ -17,8 +17,12 @@ def extractor() -> Extractor:
 
 
 def extract(extractor: Extractor, text: str):
-    art = Article(text=text, path="t.txt", sha256=hashlib.sha256(text.encode()).hexdigest(),
-                  published="2021-03-01")
+    art = Article(
+        text=text,
+        path="t.txt",
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        published="2021-03-01",
+    )
     return extractor.extract(art)
 
 
@@ -27,51 +31,71 @@ def with_role(x, role: str) -> set[str]:
 
 
 def test_buyers_listed_after_to_are_parties_even_without_an_actor_noun(extractor):
-    x = extract(extractor, "A clerk surnamed Gao resold the customer data to photography studios, "
-                           "wedding planners and language schools for 2 yuan per record.")
+    x = extract(
+        extractor,
+        "A clerk surnamed Gao resold the customer data to photography studios, "
+        "wedding planners and language schools for 2 yuan per record.",
+    )
     buyers = with_role(x, "Buyer")
     assert {"photography studios", "wedding planners", "language schools"} <= buyers
 
 
 def test_to_the_time_is_no_buyer(extractor):
-    x = extract(extractor, "From March 2019 to the time he was caught, a man surnamed Wu sold "
-                           "more than 500 pieces of personal information.")
+    x = extract(
+        extractor,
+        "From March 2019 to the time he was caught, a man surnamed Wu sold "
+        "more than 500 pieces of personal information.",
+    )
     assert "time" not in {b.lower() for b in with_role(x, "Buyer")}
     assert "Wu" in with_role(x, "Seller")
 
 
 def test_a_title_before_a_name_is_the_named_person(extractor):
-    x = extract(extractor, "The suspect Pan bought 3,000 items of personal data online. "
-                           "Police said the suspect Pan used them to cheat pensioners.")
+    x = extract(
+        extractor,
+        "The suspect Pan bought 3,000 items of personal data online. "
+        "Police said the suspect Pan used them to cheat pensioners.",
+    )
     buyers = with_role(x, "Buyer")
     assert buyers == {"Pan"}
 
 
 def test_a_name_ner_calls_an_organisation_is_a_person_when_its_surname_recurs(extractor):
-    x = extract(extractor, "The data was sold to Arvind Kulkarni, a resident of Pune. "
-                           "Kulkarni then passed it on to a gang of fraudsters, police said.")
+    x = extract(
+        extractor,
+        "The data was sold to Arvind Kulkarni, a resident of Pune. "
+        "Kulkarni then passed it on to a gang of fraudsters, police said.",
+    )
     people = {e.label for e in x.entities if e.kind == "person"}
     assert "Arvind Kulkarni" in people
 
 
 def test_agency_named_with_and_without_a_word_more_is_one_agency(extractor):
-    x = extract(extractor, "Officers of the Riverton Metropolitan Police arrested two brokers. "
-                           "The Riverton Metropolitan Police Agency said the brokers sold "
-                           "customer records.")
+    x = extract(
+        extractor,
+        "Officers of the Riverton Metropolitan Police arrested two brokers. "
+        "The Riverton Metropolitan Police Agency said the brokers sold "
+        "customer records.",
+    )
     agencies = [e for e in x.entities if e.kind == "agency"]
     assert len(agencies) == 1, [a.label for a in agencies]
 
 
 def test_two_different_agencies_stay_apart(extractor):
-    x = extract(extractor, "The Riverton Police Department and the Riverton Prosecutors Office "
-                           "charged a broker who sold customer records.")
+    x = extract(
+        extractor,
+        "The Riverton Police Department and the Riverton Prosecutors Office "
+        "charged a broker who sold customer records.",
+    )
     agencies = {e.label for e in x.entities if e.kind == "agency"}
     assert len(agencies) == 2, agencies
 
 
 def test_victims_are_named_as_such(extractor):
-    x = extract(extractor, "More than 200 victims lost money after a gang bought their phone "
-                           "numbers from a courier.")
+    x = extract(
+        extractor,
+        "More than 200 victims lost money after a gang bought their phone numbers from a courier.",
+    )
     assert any("victims" in v for v in with_role(x, "Victim"))
 
 

@@ -16,10 +16,21 @@ def _extraction(label: str = "Wang") -> Extraction:
     text = f'A man surnamed {label} sold 2,000 "records" for 500 yuan.\n'
     art = Article(text=text, path="a.txt", sha256=hashlib.sha256(text.encode()).hexdigest())
     ev_span = Span(0, len(text) - 1, text.strip())
-    seller = Entity(key="person:w", kind="person", label=label, roles=("Seller",),
-                    mentions=(ev_span,), article=art.id)
-    event = Event(kind="sale", evidence=ev_span, participants=(("seller", "person:w"),),
-                  records=(Count(2000, "records"),), money=(Money(500, "CNY", "price"),))
+    seller = Entity(
+        key="person:w",
+        kind="person",
+        label=label,
+        roles=("Seller",),
+        mentions=(ev_span,),
+        article=art.id,
+    )
+    event = Event(
+        kind="sale",
+        evidence=ev_span,
+        participants=(("seller", "person:w"),),
+        records=(Count(2000, "records"),),
+        money=(Money(500, "CNY", "price"),),
+    )
     return Extraction(article=art, entities=(seller,), events=(event,))
 
 

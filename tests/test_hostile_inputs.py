@@ -55,8 +55,9 @@ def built_graph(out: Path) -> Graph:
         ("nul.html", b"<html>\x00\x00\x00</html>"),
     ],
 )
-def test_bad_file_is_skipped_and_the_rest_is_built(corpus: Path, tmp_path: Path, name: str,
-                                                   payload: bytes) -> None:
+def test_bad_file_is_skipped_and_the_rest_is_built(
+    corpus: Path, tmp_path: Path, name: str, payload: bytes
+) -> None:
     (corpus / name).write_bytes(payload)
     out = tmp_path / "out"
     proc = run_kg("build", str(corpus), "--out", str(out), "-q")
@@ -119,9 +120,10 @@ def test_script_laden_page_keeps_markup_out_of_the_graph(tmp_path: Path) -> None
     page.write_text(
         "<html><head><title>Gang sold data</title><script>alert('x')</script></head><body>"
         "<p>Police arrested a man surnamed Wang for selling 5,000 items of customer data "
-        "via <a href=\"javascript:alert(1)\">QQ</a>.</p>"
+        'via <a href="javascript:alert(1)">QQ</a>.</p>'
         "<script>document.write('<p>injected</p>')</script>"
-        "<p onclick=\"steal()\">The gang sold names and phone numbers to fraudsters.</p></body></html>",
+        '<p onclick="steal()">The gang sold names and phone numbers to fraudsters.</p>'
+        "</body></html>",
         encoding="utf-8",
     )
     proc = run_kg("build", str(page), "--out", str(tmp_path / "out"), "-q")
@@ -132,8 +134,10 @@ def test_script_laden_page_keeps_markup_out_of_the_graph(tmp_path: Path) -> None
 
 
 def test_metacharacters_in_labels_round_trip(tmp_path: Path) -> None:
-    text = ('A gang led by a man surnamed O\'Brien"> sold 3,000 records of "customer data" '
-            "<b>via</b> QQ } ; @prefix x: <y> . \\n to buyers.\n")
+    text = (
+        'A gang led by a man surnamed O\'Brien"> sold 3,000 records of "customer data" '
+        "<b>via</b> QQ } ; @prefix x: <y> . \\n to buyers.\n"
+    )
     f = tmp_path / "meta.txt"
     f.write_text(text, encoding="utf-8")
     proc = run_kg("build", str(f), "--out", str(tmp_path / "out"), "-q")
@@ -143,8 +147,11 @@ def test_metacharacters_in_labels_round_trip(tmp_path: Path) -> None:
 
 def test_absurd_numbers_do_not_break_the_build(tmp_path: Path) -> None:
     f = tmp_path / "absurd.txt"
-    f.write_text("The gang stole 10^100 records and 99999999999999999999999999 items of "
-                 "personal information, selling them for 1e400 yuan.\n", encoding="utf-8")
+    f.write_text(
+        "The gang stole 10^100 records and 99999999999999999999999999 items of "
+        "personal information, selling them for 1e400 yuan.\n",
+        encoding="utf-8",
+    )
     proc = run_kg("build", str(f), "--out", str(tmp_path / "out"), "-q")
     assert proc.returncode == 0, proc.stderr
     assert len(built_graph(tmp_path / "out")) > 0
@@ -166,7 +173,9 @@ def extractor():
     return Extractor()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=400))
 def test_any_text_gives_a_graph_that_parses_and_validates(extractor, text: str) -> None:
     import hashlib
@@ -175,7 +184,11 @@ def test_any_text_gives_a_graph_that_parses_and_validates(extractor, text: str) 
     from kg.model import Article
     from kg.validate import validate_graph
 
-    art = Article(text=text, path="any.txt", sha256=hashlib.sha256(text.encode("utf-8", "replace")).hexdigest())
+    art = Article(
+        text=text,
+        path="any.txt",
+        sha256=hashlib.sha256(text.encode("utf-8", "replace")).hexdigest(),
+    )
     g = extractions_to_graph([extractor.extract(art)])
     reparsed = Graph()
     reparsed.parse(data=serialize_turtle(g), format="turtle")

@@ -12,12 +12,37 @@ from kg.model import Entity, Mention, Span
 from kg.vocab import concept_by_key, lexicon
 
 SCOPED_KINDS = {"person", "people", "group"}
-PLACE_SUFFIX = re.compile(r"\s+(?:province|city|district|county|municipality|prefecture|region|state)$",
-                          re.I)
-GENERIC_ORG_WORDS = {"company", "firm", "platform", "website", "site", "bank", "operator",
-                     "store", "portal", "retailer", "app", "business", "provider"}
-GENERIC_DEFINITE = {"suspects", "suspect", "gang", "group", "syndicate", "ring", "criminals",
-                    "the suspects", "involved suspects", "criminal suspects", "members"}
+PLACE_SUFFIX = re.compile(
+    r"\s+(?:province|city|district|county|municipality|prefecture|region|state)$", re.I
+)
+GENERIC_ORG_WORDS = {
+    "company",
+    "firm",
+    "platform",
+    "website",
+    "site",
+    "bank",
+    "operator",
+    "store",
+    "portal",
+    "retailer",
+    "app",
+    "business",
+    "provider",
+}
+GENERIC_DEFINITE = {
+    "suspects",
+    "suspect",
+    "gang",
+    "group",
+    "syndicate",
+    "ring",
+    "criminals",
+    "the suspects",
+    "involved suspects",
+    "criminal suspects",
+    "members",
+}
 
 
 def norm_key(text: str) -> str:
@@ -26,7 +51,9 @@ def norm_key(text: str) -> str:
     t = re.sub(r"\b\d[\d,.]*\b|\b(?:more than|over|about|around|nearly|some|at least)\b", " ", t)
     t = re.sub(r"[^a-z0-9' ]+", " ", t)
     t = re.sub(r"'s\b", "", t)
-    words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in t.split()]
+    words = [
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in t.split()
+    ]
     return " ".join(words)
 
 
@@ -65,16 +92,24 @@ class EntityTable:
             if m.kind == "agency" and not _is_generic_agency(m.label):
                 kind = _agency_kind(m.label)
                 if kind:
-                    self._named_agencies.setdefault(kind, []).append((m.span.start, f"agency:{agency_key(m.label)}"))
+                    self._named_agencies.setdefault(kind, []).append(
+                        (m.span.start, f"agency:{agency_key(m.label)}")
+                    )
         full_names = {m.label for m in persons if " " in m.label}
         last_group: Mention | None = None
         last_agency_of_kind: dict[str, str] = {}
         last_org: str | None = None
         for m in sorted(mentions, key=lambda m: (m.span.start, m.span.end)):
-            if m.kind == "org" and " " not in m.label and m.span.text.lower().startswith(("the ", "its ")) \
-                    and m.label.lower() in GENERIC_ORG_WORDS:
+            if (
+                m.kind == "org"
+                and " " not in m.label
+                and m.span.text.lower().startswith(("the ", "its "))
+                and m.label.lower() in GENERIC_ORG_WORDS
+            ):
                 if last_org is not None:
-                    self._add(m, last_org, f"'{m.span.text}' refers back to the organisation named before")
+                    self._add(
+                        m, last_org, f"'{m.span.text}' refers back to the organisation named before"
+                    )
                 continue  # "the company" with nothing named before: no entity of its own
             key, note = self._key_for(m, full_names, last_group, last_agency_of_kind)
             self._add(m, key, note)
@@ -87,28 +122,46 @@ class EntityTable:
                 if kind and not _is_generic_agency(m.label):
                     last_agency_of_kind[kind] = key
 
-    def _key_for(self, m: Mention, full_names: set[str], last_group: Mention | None,
-                 last_agency: dict[str, str]) -> tuple[str, str | None]:
+    def _key_for(
+        self,
+        m: Mention,
+        full_names: set[str],
+        last_group: Mention | None,
+        last_agency: dict[str, str],
+    ) -> tuple[str, str | None]:
         if m.concept and "/" in m.concept:
             return f"c:{m.concept}", None
         if m.kind == "person":
             if " " not in m.label:
                 owners = [f for f in full_names if m.label in (f.split()[0], f.split()[-1])]
                 if len(owners) == 1:
-                    return f"person:{norm_key(owners[0])}", f"'{m.label}' is the short form of '{owners[0]}'"
+                    return (
+                        f"person:{norm_key(owners[0])}",
+                        f"'{m.label}' is the short form of '{owners[0]}'",
+                    )
             return f"person:{norm_key(m.label)}", None
         if m.kind in {"people", "group"}:
-            low = m.label.lower()
             starts_definite = m.span.text.lower().startswith(("the ", "these ", "those ", "this "))
-            if starts_definite and norm_key(m.label) in {norm_key(x) for x in GENERIC_DEFINITE} \
-                    and last_group is not None and not _has_number(m.span.text):
+            if (
+                starts_definite
+                and norm_key(m.label) in {norm_key(x) for x in GENERIC_DEFINITE}
+                and last_group is not None
+                and not _has_number(m.span.text)
+            ):
                 prev = self.of(last_group)
                 if prev and prev != f"{m.kind}:{norm_key(m.label)}":
                     return prev, f"'{m.span.text}' refers back to '{last_group.label}'"
             base = norm_key(m.label)
             for key in self.drafts:
-                if key.startswith(("people:", "group:")) and m.roles and self.drafts[key].roles and (
-                        key.split(":", 1)[1].endswith(" " + base) or base.endswith(" " + key.split(":", 1)[1])):
+                if (
+                    key.startswith(("people:", "group:"))
+                    and m.roles
+                    and self.drafts[key].roles
+                    and (
+                        key.split(":", 1)[1].endswith(" " + base)
+                        or base.endswith(" " + key.split(":", 1)[1])
+                    )
+                ):
                     return key, f"'{m.label}' names the same actors as '{self.drafts[key].label}'"
             return f"{'group' if m.kind == 'group' else 'people'}:{base}", None
         if m.kind == "agency":
@@ -180,14 +233,19 @@ class EntityTable:
             if key not in keep:
                 continue
             scoped = d.kind in SCOPED_KINDS
-            ent_key = key.split(":", 1)[1] if not d.concept else d.concept
-            if d.kind == "data" and not d.concept:
-                ent_key = key.split(":", 1)[1]
-            out.append(Entity(
-                key=key, kind=d.kind, label=d.label, alt_labels=tuple(d.alts), roles=tuple(d.roles),
-                concept=d.concept, mentions=tuple(sorted(set(d.spans), key=lambda s: s.start)),
-                merge_notes=tuple(d.notes), article=self.article_id if scoped else None,
-            ))
+            out.append(
+                Entity(
+                    key=key,
+                    kind=d.kind,
+                    label=d.label,
+                    alt_labels=tuple(d.alts),
+                    roles=tuple(d.roles),
+                    concept=d.concept,
+                    mentions=tuple(sorted(set(d.spans), key=lambda s: s.start)),
+                    merge_notes=tuple(d.notes),
+                    article=self.article_id if scoped else None,
+                )
+            )
         return tuple(out)
 
 
@@ -208,7 +266,11 @@ def _same_agency(a: str, b: str) -> bool:
 
 
 def _has_number(text: str) -> bool:
-    return bool(re.search(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen|hundred)\b", text, re.I))
+    return bool(
+        re.search(
+            r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozen|hundred)\b", text, re.I
+        )
+    )
 
 
 def _agency_kind(label: str) -> str | None:
@@ -221,7 +283,18 @@ def _agency_kind(label: str) -> str | None:
 
 def _is_generic_agency(label: str) -> bool:
     """'police', 'the prosecutors': no name of their own."""
-    return label.lower().strip() in {"police", "prosecutors", "prosecutor", "procuratorate",
-                                     "the police", "public prosecutors", "local police",
-                                     "prosecuting agency", "prosecution agency", "police department",
-                                     "public security bureau", "security organs", "prosecution"}
+    return label.lower().strip() in {
+        "police",
+        "prosecutors",
+        "prosecutor",
+        "procuratorate",
+        "the police",
+        "public prosecutors",
+        "local police",
+        "prosecuting agency",
+        "prosecution agency",
+        "police department",
+        "public security bureau",
+        "security organs",
+        "prosecution",
+    }

@@ -15,37 +15,174 @@ from kg.extract.mentions import is_money
 from kg.model import Mention
 from kg.vocab import lexicon
 
-DATA_WORDS = {"information", "data", "details", "records", "record", "database", "databases",
-              "password", "passwords", "info", "it", "them", "pieces", "items", "numbers",
-              "addresses", "names", "accounts", "files", "entries", "list", "lists",
-              "server", "servers", "system", "systems"}
-ORG_NOUNS = {"company", "companies", "platform", "platforms", "website", "websites", "firm", "firms",
-             "bank", "banks", "hospital", "hospitals", "operator", "operators", "provider",
-             "providers", "store", "stores", "portal", "portals", "app", "apps", "retailer",
-             "retailers", "agency", "agencies", "school", "schools", "insurer", "carrier",
-             "site", "sites", "business", "businesses", "department", "departments", "centre",
-             "centres", "center", "centers", "clinic", "clinics", "outlet", "outlets", "shop",
-             "shops", "lender", "lenders", "insurers"}
-LEMMA_FIX = {"resold": "resell", "resells": "resell", "reselling": "resell", "stole": "steal",
-             "stolen": "steal", "sold": "sell", "bought": "buy", "paid": "pay", "leaked": "leak"}
-TALK_VERBS = {"tell", "call", "recommend", "contact", "lure", "persuade", "promise", "text", "message",
-              "approach", "phone", "convince", "induce", "urge"}
+DATA_WORDS = {
+    "information",
+    "data",
+    "details",
+    "records",
+    "record",
+    "database",
+    "databases",
+    "password",
+    "passwords",
+    "info",
+    "it",
+    "them",
+    "pieces",
+    "items",
+    "numbers",
+    "addresses",
+    "names",
+    "accounts",
+    "files",
+    "entries",
+    "list",
+    "lists",
+    "server",
+    "servers",
+    "system",
+    "systems",
+}
+ORG_NOUNS = {
+    "company",
+    "companies",
+    "platform",
+    "platforms",
+    "website",
+    "websites",
+    "firm",
+    "firms",
+    "bank",
+    "banks",
+    "hospital",
+    "hospitals",
+    "operator",
+    "operators",
+    "provider",
+    "providers",
+    "store",
+    "stores",
+    "portal",
+    "portals",
+    "app",
+    "apps",
+    "retailer",
+    "retailers",
+    "agency",
+    "agencies",
+    "school",
+    "schools",
+    "insurer",
+    "carrier",
+    "site",
+    "sites",
+    "business",
+    "businesses",
+    "department",
+    "departments",
+    "centre",
+    "centres",
+    "center",
+    "centers",
+    "clinic",
+    "clinics",
+    "outlet",
+    "outlets",
+    "shop",
+    "shops",
+    "lender",
+    "lenders",
+    "insurers",
+}
+LEMMA_FIX = {
+    "resold": "resell",
+    "resells": "resell",
+    "reselling": "resell",
+    "stole": "steal",
+    "stolen": "steal",
+    "sold": "sell",
+    "bought": "buy",
+    "paid": "pay",
+    "leaked": "leak",
+}
+TALK_VERBS = {
+    "tell",
+    "call",
+    "recommend",
+    "contact",
+    "lure",
+    "persuade",
+    "promise",
+    "text",
+    "message",
+    "approach",
+    "phone",
+    "convince",
+    "induce",
+    "urge",
+}
 # Nouns after "to" or "from" that are no party to a trade: "to the time I was arrested".
-NOT_PARTIES = {"time", "day", "date", "year", "month", "week", "end", "point", "extent", "price",
-               "rate", "level", "degree", "place", "country", "market", "public", "internet",
-               "web", "abroad", "overseas", "home", "court", "jail", "prison", "police"}
+NOT_PARTIES = {
+    "time",
+    "day",
+    "date",
+    "year",
+    "month",
+    "week",
+    "end",
+    "point",
+    "extent",
+    "price",
+    "rate",
+    "level",
+    "degree",
+    "place",
+    "country",
+    "market",
+    "public",
+    "internet",
+    "web",
+    "abroad",
+    "overseas",
+    "home",
+    "court",
+    "jail",
+    "prison",
+    "police",
+}
 HYPOTHETICAL = {"could", "might", "may", "would", "should", "can", "will", "must"}
 NEGATIONS = {"not", "never", "n't", "no"}
 SUSPICION_PREPS = {"for", "of", "over"}
 NAMING_VERBS = {"surnamed", "named", "identified", "called", "known"}
 ACCUSE_LEMMAS = {"accuse", "suspect", "blame"}
-LISTED_ROLES = {"buyer": ("Buyer", "purchase"), "purchaser": ("Buyer", "purchase"),
-                "seller": ("Seller", "sale"), "victim": ("Victim", "fraud")}
+LISTED_ROLES = {
+    "buyer": ("Buyer", "purchase"),
+    "purchaser": ("Buyer", "purchase"),
+    "seller": ("Seller", "sale"),
+    "victim": ("Victim", "fraud"),
+}
 MEANS_LEMMAS = {"use", "exploit", "abuse", "employ", "leverage", "misuse"}
 DENIAL_LEMMAS = {"deny", "refute", "reject", "dismiss"}
-VAGUE_ACTORS = {"someone", "anyone", "criminals", "people", "individuals", "others", "person",
-                "somebody", "anybody", "criminal", "individual", "organization", "organisation",
-                "any organization", "any organisation", "any individual", "users", "user"}
+VAGUE_ACTORS = {
+    "someone",
+    "anyone",
+    "criminals",
+    "people",
+    "individuals",
+    "others",
+    "person",
+    "somebody",
+    "anybody",
+    "criminal",
+    "individual",
+    "organization",
+    "organisation",
+    "any organization",
+    "any organisation",
+    "any individual",
+    "users",
+    "user",
+}
 
 
 @dataclass(frozen=True)
@@ -53,7 +190,9 @@ class RoleFact:
     """One actor (a mention) in one role of one act, with the trigger and the sentence."""
 
     mention: Mention
-    role: str  # LeakSource, Seller, Buyer, Victim, Fraudster, DataHolder, Accomplice, Agency, Target
+    role: (
+        str  # LeakSource, Seller, Buyer, Victim, Fraudster, DataHolder, Accomplice, Agency, Target
+    )
     frame: str  # leak, sale, purchase, fraud, enforcement
     trigger: int  # token index of the verb
     sentence: int
@@ -73,7 +212,9 @@ class MentionIndex:
                 continue
             for t in sp:
                 self.by_token.setdefault(t.i, []).append(m)
-        self.actors = sorted((m for m in mentions if m.kind in ACTOR_KINDS), key=lambda m: m.span.start)
+        self.actors = sorted(
+            (m for m in mentions if m.kind in ACTOR_KINDS), key=lambda m: m.span.start
+        )
         self.speakers = _speakers(doc, self.actors)
 
     def at(self, tok: Token, kinds: set[str]) -> Mention | None:
@@ -94,8 +235,14 @@ class MentionIndex:
                     return m
         para_start = self.doc.text.rfind("\n", 0, tok.idx) + 1
         speakers = {id(m) for m in self.speakers.values()}
-        cands = [m for m in self.actors if m.kind == "person" and para_start <= m.span.start < tok.idx
-                 and id(m) not in speakers and _in_crime_sentence(self.doc, m)]
+        cands = [
+            m
+            for m in self.actors
+            if m.kind == "person"
+            and para_start <= m.span.start < tok.idx
+            and id(m) not in speakers
+            and _in_crime_sentence(self.doc, m)
+        ]
         if cands:
             return cands[-1]
         return self.previous_actor(tok.idx)
@@ -110,8 +257,11 @@ class MentionIndex:
                 break
             if m.span.start < para_start:
                 continue
-            if m.kind == "group" or (m.kind == "people" and m.concept == "plural" and (
-                    m.roles or m.label.lower().endswith(("suspects", "members", "gang", "gangs")))):
+            if m.kind == "group" or (
+                m.kind == "people"
+                and m.concept == "plural"
+                and (m.roles or m.label.lower().endswith(("suspects", "members", "gang", "gangs")))
+            ):
                 best = m
         return best
 
@@ -132,8 +282,21 @@ ACTOR_KINDS = {"person", "people", "group", "org", "agency", "website", "sector"
 PERSONLIKE = {"person", "people", "group"}
 
 
-CRIME_LEMMAS = {"suspect", "arrest", "detain", "gang", "confess", "accuse", "charge", "convict",
-                "sentence", "recruit", "steal", "sell", "buy"}
+CRIME_LEMMAS = {
+    "suspect",
+    "arrest",
+    "detain",
+    "gang",
+    "confess",
+    "accuse",
+    "charge",
+    "convict",
+    "sentence",
+    "recruit",
+    "steal",
+    "sell",
+    "buy",
+}
 
 
 def _in_crime_sentence(doc: Doc, m: Mention) -> bool:
@@ -150,8 +313,11 @@ def _speakers(doc: Doc, actors: list[Mention]) -> dict[int, Mention]:
                 for c in t.subtree:
                     if c.dep_ in {"nsubj", "nsubjpass"}:
                         for m in actors:
-                            if m.kind in {"person", "people"} and m.span.start <= c.idx < m.span.end + 1 \
-                                    or m.head == c.i:
+                            if (
+                                m.kind in {"person", "people"}
+                                and m.span.start <= c.idx < m.span.end + 1
+                                or m.head == c.i
+                            ):
                                 out[sent.start_char] = m
     return out
 
@@ -194,8 +360,12 @@ def _party_mention(idx: MentionIndex, tok: Token) -> Mention | None:
     """A noun phrase naming who received or supplied data, as a 'people' or 'org' mention."""
     from kg.extract.mentions import _np_bounds, clean_label
 
-    if tok.pos_ not in {"NOUN", "PROPN"} or tok.lower_ in DATA_WORDS | NOT_PARTIES or tok.ent_type_ in {
-            "GPE", "LOC", "DATE", "TIME", "MONEY", "CARDINAL", "PERCENT", "QUANTITY"}:
+    if (
+        tok.pos_ not in {"NOUN", "PROPN"}
+        or tok.lower_ in DATA_WORDS | NOT_PARTIES
+        or tok.ent_type_
+        in {"GPE", "LOC", "DATE", "TIME", "MONEY", "CARDINAL", "PERCENT", "QUANTITY"}
+    ):
         return None
     if any(m.kind != "sector" for m in idx.by_token.get(tok.i, [])) or is_money(tok):
         return None  # already something else: a data category, a place, a channel ...
@@ -208,9 +378,14 @@ def _party_mention(idx: MentionIndex, tok: Token) -> Mention | None:
 
     first = idx.doc[start]
     kind = "org" if tok.lower_ in ORG_NOUNS else "people"
-    return Mention(span=TextSpan(first.idx, tok.idx + len(tok), idx.doc.text[first.idx:tok.idx + len(tok)]),
-                   kind=kind, label=label, sentence=-1, head=tok.i,
-                   concept="plural" if tok.tag_ in {"NNS", "NNPS"} else None)
+    return Mention(
+        span=TextSpan(first.idx, tok.idx + len(tok), idx.doc.text[first.idx : tok.idx + len(tok)]),
+        kind=kind,
+        label=label,
+        sentence=-1,
+        head=tok.i,
+        concept="plural" if tok.tag_ in {"NNS", "NNPS"} else None,
+    )
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -245,8 +420,22 @@ def _resolve_one(idx: MentionIndex, tok: Token, kinds: set[str]) -> Mention | No
         return m if m is not None and m.kind in kinds else None
     if low in {"who", "that", "which"} and tok.head.dep_ in {"relcl", "acl"}:
         return _resolve_one(idx, tok.head.head, kinds)
-    if low in {"some", "many", "most", "one", "all", "several", "part", "none", "few", "thousands",
-               "hundreds", "millions", "dozens", "tens"}:
+    if low in {
+        "some",
+        "many",
+        "most",
+        "one",
+        "all",
+        "several",
+        "part",
+        "none",
+        "few",
+        "thousands",
+        "hundreds",
+        "millions",
+        "dozens",
+        "tens",
+    }:
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for p in c.children:
@@ -262,7 +451,16 @@ def _named_in_subtree(idx: MentionIndex, tok: Token) -> Mention | None:
     for c in tok.subtree:
         if c.i == tok.i:
             continue
-        if c.dep_ in {"appos", "pobj", "attr", "oprd", "npadvmod", "acl", "relcl", "dobj"} or c.head.dep_ in {"appos", "relcl", "acl"}:
+        if c.dep_ in {
+            "appos",
+            "pobj",
+            "attr",
+            "oprd",
+            "npadvmod",
+            "acl",
+            "relcl",
+            "dobj",
+        } or c.head.dep_ in {"appos", "relcl", "acl"}:
             m = idx.at(c, {"person"})
             if m is not None and _path_ok(c, tok):
                 return m
@@ -311,11 +509,17 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
         if gov.pos_ == "NOUN" and gov.lower_ == "suspicion":  # "on suspicion of buying"
             gov = gov.head.head if gov.dep_ == "pobj" else gov.head
         if gov.dep_ == "acl" and gov.lower_ in NAMING_VERBS and gov.head.pos_ in {"NOUN", "PROPN"}:
-            return gov.head, passive  # hung on the name: "a man surnamed X (on suspicion) of selling"
+            return (
+                gov.head,
+                passive,
+            )  # hung on the name: "a man surnamed X (on suspicion) of selling"
         if gov.pos_ in {"VERB", "AUX"}:
             obj = next((c for c in gov.children if c.dep_ in {"dobj", "nsubjpass"}), None)
-            if obj is not None and (obj.dep_ == "nsubjpass" or gov.lemma_ in ACCUSE_LEMMAS
-                                    or gov.lemma_ in lexicon()["enforcement_actions"]):
+            if obj is not None and (
+                obj.dep_ == "nsubjpass"
+                or gov.lemma_ in ACCUSE_LEMMAS
+                or gov.lemma_ in lexicon()["enforcement_actions"]
+            ):
                 return obj, passive  # "X is suspected of selling", "police accused X of selling"
             return _subject(gov)[0], passive
         if gov.pos_ in {"NOUN", "PROPN"}:
@@ -353,17 +557,29 @@ def _objects(verb: Token) -> list[Token]:
     passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in verb.children)
     objs = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
     if not objs:  # phrasal verbs the parser reads as prepositions: "passing on the data"
-        objs = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in {"on", "out", "off"}
-                for p in c.children if p.dep_ == "pobj"]
+        objs = [
+            p
+            for c in verb.children
+            if c.dep_ == "prep" and c.lower_ in {"on", "out", "off"}
+            for p in c.children
+            if p.dep_ == "pobj"
+        ]
     if passive:
         objs += [c for c in verb.children if c.dep_ == "nsubjpass"]
-    if not objs and verb.dep_ in {"acl"} and verb.tag_ == "VBN" and not any(
-            c.dep_ == "dobj" for c in verb.children):
+    if (
+        not objs
+        and verb.dep_ in {"acl"}
+        and verb.tag_ == "VBN"
+        and not any(c.dep_ == "dobj" for c in verb.children)
+    ):
         objs.append(verb.head)  # "the data obtained from ..."
     if not objs and verb.dep_ == "relcl":
         objs.append(verb.head)
     if not objs:  # "bought and sold the data": the object of the conjunct serves both
-        for other in [*(c for c in verb.children if c.dep_ == "conj"), verb.head if verb.dep_ == "conj" else None]:
+        for other in [
+            *(c for c in verb.children if c.dep_ == "conj"),
+            verb.head if verb.dep_ == "conj" else None,
+        ]:
             if other is not None and other.i != verb.i:
                 objs = [c for c in other.children if c.dep_ in {"dobj"}]
                 if objs:
@@ -396,17 +612,24 @@ def _blocked(verb: Token) -> bool:
             return True
         if c.dep_ in {"nsubj", "nsubjpass", "dobj"} and any(d.lower_ == "no" for d in c.children):
             return True
-    if verb.dep_ in {"conj", "xcomp"} and verb.head.pos_ in {"VERB", "AUX"} and verb.head.i != verb.i:
+    if (
+        verb.dep_ in {"conj", "xcomp"}
+        and verb.head.pos_ in {"VERB", "AUX"}
+        and verb.head.i != verb.i
+    ):
         head = verb.head
-        return any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in HYPOTHETICAL) for c in head.children)
+        return any(
+            c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in HYPOTHETICAL) for c in head.children
+        )
     return _denied(verb)
 
 
 def _negated(verb: Token) -> bool:
     """Negated or denied, leaving modals and conditions aside."""
     for c in verb.children:
-        if c.dep_ == "neg" or (c.dep_ in {"nsubj", "nsubjpass", "dobj"}
-                               and any(d.lower_ == "no" for d in c.children)):
+        if c.dep_ == "neg" or (
+            c.dep_ in {"nsubj", "nsubjpass", "dobj"} and any(d.lower_ == "no" for d in c.children)
+        ):
             return True
     return _denied(verb)
 
@@ -463,8 +686,15 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
     sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
     facts: list[RoleFact] = []
 
-    def add(ms: list[Mention], role: str, frame: str, verb: Token, status: str, action: str | None = None,
-            kinds: set[str] | None = None) -> None:
+    def add(
+        ms: list[Mention],
+        role: str,
+        frame: str,
+        verb: Token,
+        status: str,
+        action: str | None = None,
+        kinds: set[str] | None = None,
+    ) -> None:
         for m in ms:
             if kinds is not None and m.kind not in kinds:
                 continue
@@ -480,15 +710,24 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
         subj_tok, _passive = _subject(verb)
         subj = resolve(idx, subj_tok) if subj_tok is not None else []
         hops = 0
-        while subj_tok is not None and not [m for m in subj if m.kind in PERSONLIKE | {"agency"}] \
-                and subj_tok.dep_ == "pobj" and subj_tok.head.dep_ == "prep" and hops < 2:
+        while (
+            subj_tok is not None
+            and not [m for m in subj if m.kind in PERSONLIKE | {"agency"}]
+            and subj_tok.dep_ == "pobj"
+            and subj_tok.head.dep_ == "prep"
+            and hops < 2
+        ):
             # the parser hung the clause on the wrong noun: "a manager of a company ... paid"
             subj_tok = subj_tok.head.head
             subj = resolve(idx, subj_tok)
             hops += 1
-        if subj_tok is not None and subj_tok.dep_ == "dobj" and verb.dep_ in {"acl", "advcl"} \
-                and not [m for m in subj if m.kind in PERSONLIKE | {"agency"}] \
-                and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        if (
+            subj_tok is not None
+            and subj_tok.dep_ == "dobj"
+            and verb.dep_ in {"acl", "advcl"}
+            and not [m for m in subj if m.kind in PERSONLIKE | {"agency"}]
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        ):
             # a purpose clause hung on the object: "hackers exploited a flaw to steal ..."
             up = _subject(subj_tok.head)[0]
             if up is not None:
@@ -499,21 +738,46 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
         data_obj = any(_is_data(o, idx) for o in objs)
         obj_ments = [m for o in objs for m in resolve(idx, o)]
         # victims are named in the text, never guessed from a pronoun
-        victim_objs = [m for o in objs if o.pos_ != "PRON" for m in resolve(idx, o)
-                       if m.kind in {"people", "person"}]
+        victim_objs = [
+            m
+            for o in objs
+            if o.pos_ != "PRON"
+            for m in resolve(idx, o)
+            if m.kind in {"people", "person"}
+        ]
         agencies = [m for m in subj if m.kind == "agency"]
         actors = [m for m in subj if m.kind in PERSONLIKE]
 
-        if lemma in frames["leak"] and (data_obj or lemma in {"steal", "hack", "leak", "breach"}) \
-                and (lemma != "take" or _prep_objects(verb, {"from"})):  # "took records from"
+        if (
+            lemma in frames["leak"]
+            and (data_obj or lemma in {"steal", "hack", "leak", "breach"})
+            and (lemma != "take" or _prep_objects(verb, {"from"}))
+        ):  # "took records from"
             add(actors, "LeakSource", "leak", verb, status)
             if lemma == "hack":
                 add(actors, "Hacker", "leak", verb, status)
-                add([m for m in obj_ments if m.kind in {"org", "website", "sector"}], "DataHolder", "leak",
-                    verb, status)
-                add([m for m in obj_ments if m.kind in {"people", "person"}], "Victim", "leak", verb, status)
+                add(
+                    [m for m in obj_ments if m.kind in {"org", "website", "sector"}],
+                    "DataHolder",
+                    "leak",
+                    verb,
+                    status,
+                )
+                add(
+                    [m for m in obj_ments if m.kind in {"people", "person"}],
+                    "Victim",
+                    "leak",
+                    verb,
+                    status,
+                )
             for h in _prep_objects(verb, {"from", "at", "of"}):
-                add(resolve(idx, h, {"org", "website", "sector"}), "DataHolder", "leak", verb, status)
+                add(
+                    resolve(idx, h, {"org", "website", "sector"}),
+                    "DataHolder",
+                    "leak",
+                    verb,
+                    status,
+                )
             for o in objs:
                 add(_holders_of_data(idx, o), "DataHolder", "leak", verb, status)
                 add(_data_subjects(idx, o), "Victim", "leak", verb, status)
@@ -527,14 +791,20 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
                 add(actors, "Seller", "sale", verb, status)
                 for o in objs:
                     add(_data_subjects(idx, o), "Victim", "sale", verb, status)
-                for r in _prep_objects(verb, {"to"}) + [c for c in verb.children if c.dep_ == "dative"]:
-                    add(resolve_parties(idx, r, PERSONLIKE | {"org"}), "Buyer", "sale", verb, status)
+                for r in _prep_objects(verb, {"to"}) + [
+                    c for c in verb.children if c.dep_ == "dative"
+                ]:
+                    add(
+                        resolve_parties(idx, r, PERSONLIKE | {"org"}), "Buyer", "sale", verb, status
+                    )
             elif lemma == "sell" and _fraud_context(verb.sent, idx, paragraph=True):
                 # goods sold to people the text treats as harmed: "sold fake wine to old customers"
                 for r in _prep_objects(verb, {"to"}):
                     add(resolve(idx, r, {"people"}), "Victim", "fraud", verb, status)
         if lemma in frames["purchase"]:
-            sellers = [m for s in _prep_objects(verb, {"from"}) for m in resolve(idx, s, PERSONLIKE)]
+            sellers = [
+                m for s in _prep_objects(verb, {"from"}) for m in resolve(idx, s, PERSONLIKE)
+            ]
             if lemma == "pay":
                 ok = any(_is_data(p, idx) for p in _prep_objects(verb, {"for"}))
             elif lemma in {"buy", "purchase", "procure"}:
@@ -551,14 +821,27 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
                 add(actors, "Victim", "fraud", verb, status)
                 for f in _prep_objects(verb, {"to"}):
                     add(resolve(idx, f, PERSONLIKE), "Fraudster", "fraud", verb, status)
-            elif lemma not in {"lose", "call", "recommend", "target", "pose", "disguise", "guise",
-                               "impersonate"}:
+            elif lemma not in {
+                "lose",
+                "call",
+                "recommend",
+                "target",
+                "pose",
+                "disguise",
+                "guise",
+                "impersonate",
+            }:
                 add(victim_objs, "Victim", "fraud", verb, status)
                 add(actors, "Fraudster", "fraud", verb, status)
             elif lemma in {"call", "recommend", "target"} and _fraud_context(verb.sent, idx):
                 add(victim_objs, "Victim", "fraud", verb, status)
-        if lemma in {"include", "be"} and subj_tok is not None and subj_tok.head.i == verb.i \
-                and subj_tok.dep_ == "nsubj" and subj_tok.lemma_.lower() in LISTED_ROLES:
+        if (
+            lemma in {"include", "be"}
+            and subj_tok is not None
+            and subj_tok.head.i == verb.i
+            and subj_tok.dep_ == "nsubj"
+            and subj_tok.lemma_.lower() in LISTED_ROLES
+        ):
             # "buyers included X and Y", "the sellers were X": those listed take the role
             role, frame = LISTED_ROLES[subj_tok.lemma_.lower()]
             for o in (c for c in verb.children if c.dep_ in {"dobj", "attr"}):
@@ -574,13 +857,21 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
             act = enforcement[lemma]
             if agencies or (subj_tok is None and _passive):
                 add(agencies, "Agency", "enforcement", verb, act["status"], act["action"])
-                add([m for m in obj_ments if m.kind in PERSONLIKE], "Target", "enforcement", verb,
-                    act["status"], act["action"])
+                add(
+                    [m for m in obj_ments if m.kind in PERSONLIKE],
+                    "Target",
+                    "enforcement",
+                    verb,
+                    act["status"],
+                    act["action"],
+                )
     facts += _accomplices(doc, idx, facts, sent_of)
     return facts
 
 
-def _accomplices(doc: Doc, idx: MentionIndex, facts: list[RoleFact], sent_of: dict[int, int]) -> list[RoleFact]:
+def _accomplices(
+    doc: Doc, idx: MentionIndex, facts: list[RoleFact], sent_of: dict[int, int]
+) -> list[RoleFact]:
     """'with the help of a technician named X' in a sentence that reports a leak."""
     leak_sents = {f.sentence: f for f in facts if f.frame == "leak"}
     out = []
@@ -588,15 +879,18 @@ def _accomplices(doc: Doc, idx: MentionIndex, facts: list[RoleFact], sent_of: di
         if tok.lower_ != "help" or sent_of[tok.i] not in leak_sents:
             continue
         if not (tok.dep_ == "pobj" and tok.head.lower_ == "with") and not (
-                tok.lower_ == "helped" and any(c.dep_ == "agent" for c in tok.children)):
+            tok.lower_ == "helped" and any(c.dep_ == "agent" for c in tok.children)
+        ):
             continue
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for p in c.children:
                     if p.dep_ == "pobj":
                         f = leak_sents[sent_of[tok.i]]
-                        out += [RoleFact(m, "Accomplice", "leak", f.trigger, f.sentence, f.status)
-                                for m in resolve(idx, p, PERSONLIKE)]
+                        out += [
+                            RoleFact(m, "Accomplice", "leak", f.trigger, f.sentence, f.status)
+                            for m in resolve(idx, p, PERSONLIKE)
+                        ]
     return out
 
 
@@ -606,7 +900,11 @@ def _holders_of_data(idx: MentionIndex, obj: Token) -> list[Mention]:
     for t in obj.subtree:
         if t.dep_ == "poss":
             out.extend(resolve(idx, t, {"org", "website", "sector"}))
-        if t.dep_ == "pobj" and t.head.lower_ in {"to", "from", "of", "at", "on"} and t.head.head.i != obj.i - 100:
+        if (
+            t.dep_ == "pobj"
+            and t.head.lower_ in {"to", "from", "of", "at", "on"}
+            and t.head.head.i != obj.i - 100
+        ):
             ms = resolve(idx, t, {"org", "website", "sector"})
             out.extend(ms)
             for c in t.subtree:
@@ -638,8 +936,11 @@ def _data_subjects(idx: MentionIndex, obj: Token) -> list[Mention]:
             else:
                 continue
             for o in owners:
-                out += [m for m in resolve(idx, o, {"people"})
-                        if not m.roles and m not in out and doc_word(idx, m) not in STAFF]
+                out += [
+                    m
+                    for m in resolve(idx, o, {"people"})
+                    if not m.roles and m not in out and doc_word(idx, m) not in STAFF
+                ]
     return out
 
 

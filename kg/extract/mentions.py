@@ -13,23 +13,123 @@ from kg.model import Mention, Span
 from kg.vocab import lexicon
 
 # Words that only name a method when the sentence talks about getting data out.
-WEAK_METHOD_TERMS = {"vulnerability", "vulnerabilities", "loophole", "loopholes", "flaw", "flaws",
-                     "virus", "insider", "insiders", "hacker", "hackers", "hack", "hacked",
-                     "hacking", "breaking into", "broke into", "intrusion", "security hole",
-                     "security holes", "malicious program", "crawler", "crawlers", "crawling"}
-LEAK_CONTEXT_LEMMAS = {"steal", "leak", "hack", "breach", "obtain", "collect", "access", "gain",
-                       "harvest", "exploit", "sell", "trade", "cause", "source", "theft", "leakage",
-                       "break", "infiltrate", "take", "insider", "hacker", "intrude", "circulate",
-                       "buy", "purchase", "compromise", "lift", "siphon"}
+WEAK_METHOD_TERMS = {
+    "vulnerability",
+    "vulnerabilities",
+    "loophole",
+    "loopholes",
+    "flaw",
+    "flaws",
+    "virus",
+    "insider",
+    "insiders",
+    "hacker",
+    "hackers",
+    "hack",
+    "hacked",
+    "hacking",
+    "breaking into",
+    "broke into",
+    "intrusion",
+    "security hole",
+    "security holes",
+    "malicious program",
+    "crawler",
+    "crawlers",
+    "crawling",
+}
+LEAK_CONTEXT_LEMMAS = {
+    "steal",
+    "leak",
+    "hack",
+    "breach",
+    "obtain",
+    "collect",
+    "access",
+    "gain",
+    "harvest",
+    "exploit",
+    "sell",
+    "trade",
+    "cause",
+    "source",
+    "theft",
+    "leakage",
+    "break",
+    "infiltrate",
+    "take",
+    "insider",
+    "hacker",
+    "intrude",
+    "circulate",
+    "buy",
+    "purchase",
+    "compromise",
+    "lift",
+    "siphon",
+}
 # Adjectives that make "information" something other than personal data.
-NOT_DATA_MODIFIERS = {"illegitimate", "fraudulent", "false", "fake", "harmful", "inside", "online",
-                      "relevant", "latest", "more", "such", "this", "that", "other", "new", "public",
-                      "useful", "accurate", "detailed", "sensitive", "important", "related",
-                      "cyber", "network", "security", "protection", "misleading", "junk",
-                      "illegal", "obscene", "some", "much", "little", "the", "any", "all",
-                      "stolen", "leaked", "purchased", "valuable", "personal", "private", "big",
-                      "basic", "additional", "various", "same", "his", "her", "their", "its", "our",
-                      "your", "my", "bulk", "massive", "huge", "citizen", "citizens"}
+NOT_DATA_MODIFIERS = {
+    "illegitimate",
+    "fraudulent",
+    "false",
+    "fake",
+    "harmful",
+    "inside",
+    "online",
+    "relevant",
+    "latest",
+    "more",
+    "such",
+    "this",
+    "that",
+    "other",
+    "new",
+    "public",
+    "useful",
+    "accurate",
+    "detailed",
+    "sensitive",
+    "important",
+    "related",
+    "cyber",
+    "network",
+    "security",
+    "protection",
+    "misleading",
+    "junk",
+    "illegal",
+    "obscene",
+    "some",
+    "much",
+    "little",
+    "the",
+    "any",
+    "all",
+    "stolen",
+    "leaked",
+    "purchased",
+    "valuable",
+    "personal",
+    "private",
+    "big",
+    "basic",
+    "additional",
+    "various",
+    "same",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "your",
+    "my",
+    "bulk",
+    "massive",
+    "huge",
+    "citizen",
+    "citizens",
+}
 DATA_HEADS = {"information", "data", "details", "records", "record", "info"}
 PERSON_CUES = re.compile(
     r"\b(?:surnamed|named|called|identified as|known as|(?:the |a )?suspects?|arrestee|"
@@ -39,10 +139,30 @@ NAME_LIST = re.compile(
     r"\b([A-Z][a-z]{1,10}),\s+([A-Z][a-z]{1,10})(?:,\s+([A-Z][a-z]{1,10}))*\s+and\s+"
     r"(?:other\s+)?(?:\w+\s+)?(?:other\s+)?(?:people|others|suspects|persons|men|women|accomplices)\b"
 )
-DOMAIN = re.compile(r"\b[a-z0-9][a-z0-9-]{1,40}\.(?:com|cn|net|org|in|co|io|info|biz)(?:\.[a-z]{2})?\b",
-                    re.I)
-NOT_NAMES = {"The", "A", "An", "He", "She", "They", "It", "This", "That", "Police", "Chinese",
-             "According", "In", "On", "Some", "Most", "Many", "All", "Both"}
+DOMAIN = re.compile(
+    r"\b[a-z0-9][a-z0-9-]{1,40}\.(?:com|cn|net|org|in|co|io|info|biz)(?:\.[a-z]{2})?\b", re.I
+)
+NOT_NAMES = {
+    "The",
+    "A",
+    "An",
+    "He",
+    "She",
+    "They",
+    "It",
+    "This",
+    "That",
+    "Police",
+    "Chinese",
+    "According",
+    "In",
+    "On",
+    "Some",
+    "Most",
+    "Many",
+    "All",
+    "Both",
+}
 
 
 def _span(doc: Doc, start: int, end: int) -> Span:
@@ -65,7 +185,9 @@ def _sent_index(doc: Doc) -> dict[int, int]:
 def clean_label(text: str) -> str:
     """A phrase as a plain name: no leading article or possessive, single spaces."""
     t = re.sub(r"\s+", " ", text).strip(" ,.;:\"'“”‘’()[]")
-    t = re.sub(r"^(?:the|a|an|some|these|those|this|that|its|their|his|her|our)\s+", "", t, flags=re.I)
+    t = re.sub(
+        r"^(?:the|a|an|some|these|those|this|that|its|their|his|her|our)\s+", "", t, flags=re.I
+    )
     t = re.sub(r"[’']s$", "", t)
     return t.strip()
 
@@ -74,8 +196,13 @@ def concept_mentions(doc: Doc, matcher, sent_of: dict[int, int]) -> list[Mention
     """Vocabulary terms (data categories, methods, channels, fraud schemes, sectors)."""
     from spacy.util import filter_spans
 
-    kinds = {"data": "data", "method": "method", "channel": "channel", "fraud": "fraud",
-             "sector": "sector"}
+    kinds = {
+        "data": "data",
+        "method": "method",
+        "channel": "channel",
+        "fraud": "fraud",
+        "sector": "sector",
+    }
     spans = []
     for match_id, start, end in matcher(doc):
         key = doc.vocab.strings[match_id]
@@ -85,20 +212,51 @@ def concept_mentions(doc: Doc, matcher, sent_of: dict[int, int]) -> list[Mention
         key = sp.label_
         scheme = key.split("/", 1)[0]
         text_low = sp.text.lower()
-        sent = sp.sent
         if scheme == "method" and text_low in WEAK_METHOD_TERMS and not _method_in_context(sp):
             continue
         if scheme == "channel" and key == "channel/internet" and not _trade_context(sp):
             continue
-        out.append(Mention(span=_tok_span(sp), kind=kinds[scheme], label=clean_label(sp.text),
-                           concept=key, sentence=sent_of[sp.start], head=sp.root.i))
+        out.append(
+            Mention(
+                span=_tok_span(sp),
+                kind=kinds[scheme],
+                label=clean_label(sp.text),
+                concept=key,
+                sentence=sent_of[sp.start],
+                head=sp.root.i,
+            )
+        )
     return out
 
 
-VULNERABILITY_TERMS = {"vulnerability", "vulnerabilities", "loophole", "loopholes", "flaw", "flaws",
-                       "security hole", "security holes"}
-EXPLOIT_LEMMAS = {"exploit", "use", "take", "hack", "steal", "obtain", "collect", "access", "breach",
-                  "attack", "leverage", "abuse", "through", "via", "cause", "have"}
+VULNERABILITY_TERMS = {
+    "vulnerability",
+    "vulnerabilities",
+    "loophole",
+    "loopholes",
+    "flaw",
+    "flaws",
+    "security hole",
+    "security holes",
+}
+EXPLOIT_LEMMAS = {
+    "exploit",
+    "use",
+    "take",
+    "hack",
+    "steal",
+    "obtain",
+    "collect",
+    "access",
+    "breach",
+    "attack",
+    "leverage",
+    "abuse",
+    "through",
+    "via",
+    "cause",
+    "have",
+}
 
 
 def _method_in_context(sp: SpacySpan) -> bool:
@@ -112,8 +270,11 @@ def _method_in_context(sp: SpacySpan) -> bool:
         for anc in list(root.ancestors)[:4]:
             if anc.lemma_.lower() in EXPLOIT_LEMMAS:
                 return True
-        return root.dep_ in {"nsubj", "attr"} and root.head.lemma_.lower() in {"cause", "be"} and \
-            any(t.lemma_.lower() in {"leak", "leakage", "source", "steal"} for t in sp.sent)
+        return (
+            root.dep_ in {"nsubj", "attr"}
+            and root.head.lemma_.lower() in {"cause", "be"}
+            and any(t.lemma_.lower() in {"leak", "leakage", "source", "steal"} for t in sp.sent)
+        )
     lemmas = {t.lemma_.lower() for t in sp.sent}
     return bool(lemmas & LEAK_CONTEXT_LEMMAS - {sp.text.lower()})
 
@@ -123,7 +284,14 @@ def _trade_context(sp: SpacySpan) -> bool:
     root = sp.root
     if root.dep_ == "pobj" and root.head.lower_ in {"via", "through", "over", "on", "across"}:
         return True
-    if root.lower_ == "online" and root.dep_ in {"advmod", "npadvmod", "prt", "dobj", "pobj", "acomp"}:
+    if root.lower_ == "online" and root.dep_ in {
+        "advmod",
+        "npadvmod",
+        "prt",
+        "dobj",
+        "pobj",
+        "acomp",
+    }:
         return root.head.pos_ in {"VERB", "NOUN", "AUX"}
     if root.dep_ == "pobj" and root.head.lower_ in {"in", "from", "onto", "to"}:
         return root.head.head.pos_ == "VERB"
@@ -134,8 +302,22 @@ def _np_bounds(tok: Token) -> tuple[int, int]:
     """The token range of a noun phrase's pre-modifiers and head."""
     left = tok.i
     for child in tok.lefts:
-        if child.dep_ in {"det", "amod", "compound", "nummod", "poss", "quantmod", "nmod", "advmod",
-                          "case", "punct"} and child.i < left:
+        if (
+            child.dep_
+            in {
+                "det",
+                "amod",
+                "compound",
+                "nummod",
+                "poss",
+                "quantmod",
+                "nmod",
+                "advmod",
+                "case",
+                "punct",
+            }
+            and child.i < left
+        ):
             left = min(left, child.left_edge.i)
     return left, tok.i + 1
 
@@ -168,8 +350,13 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
     for ent in doc.ents:
         if ent.label_ == "PERSON":
             name = clean_label(ent.text)
-            if name and name.split()[0] not in NOT_NAMES and not name.lower().startswith("trojan") \
-                    and name not in named and not is_place_name(doc.text, name):
+            if (
+                name
+                and name.split()[0] not in NOT_NAMES
+                and not name.lower().startswith("trojan")
+                and name not in named
+                and not is_place_name(doc.text, name)
+            ):
                 named[name] = "person"
     named.update(_people_ner_called_organisations(doc, lex))
     # A full name's parts name the same person later on: "Rohan Mehta ... Mehta said".
@@ -187,8 +374,15 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
             if name == "He" and not _is_surname_he(doc, sp):
                 continue
             person_chars.update(range(m.start(), m.end()))
-            add(Mention(span=_span(doc, m.start(), m.end()), kind="person", label=name,
-                        sentence=sent_of[sp.start], head=sp.root.i))
+            add(
+                Mention(
+                    span=_span(doc, m.start(), m.end()),
+                    kind="person",
+                    label=name,
+                    sentence=sent_of[sp.start],
+                    head=sp.root.i,
+                )
+            )
     occupied = {t for m in out for t in range(m.span.start, m.span.end)}
     # Described actors: noun phrases whose head is an actor or victim noun.
     actor_words = {w: role for role, words in lex["actor_nouns"].items() for w in words}
@@ -199,15 +393,20 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
             continue
         two = f"{doc[tok.i - 1].lower_} {low}" if tok.i > 0 else low
         role = actor_words.get(two) or actor_words.get(low) or actor_words.get(tok.lemma_.lower())
-        if role is None and low not in victim_words and tok.lemma_.lower() not in victim_words \
-                and not loses_money(tok):
+        if (
+            role is None
+            and low not in victim_words
+            and tok.lemma_.lower() not in victim_words
+            and not loses_money(tok)
+        ):
             continue
         if tok.idx in occupied:
             continue
         if tok.i + 1 < len(doc) and doc[tok.i + 1].idx in person_chars and tok.pos_ == "NOUN":
             continue  # a title before a name: "the suspect Chu" is Chu
         if (tok.dep_ == "appos" and tok.head.idx in person_chars) or any(
-                c.dep_ == "appos" and c.idx in person_chars for c in tok.children):
+            c.dep_ == "appos" and c.idx in person_chars for c in tok.children
+        ):
             continue  # "Rao, a former bank employee": the description is the named person
         if tok.dep_ == "compound" and tok.head.pos_ in {"NOUN", "PROPN"}:
             continue  # "gang members": the head decides
@@ -222,29 +421,70 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
         kind = "group" if role == "group" else "people"
         plural = tok.tag_ in {"NNS", "NNPS"} or kind == "group"
         alts = _alt_labels(doc, tok, start, end)
-        add(Mention(span=_span(doc, doc[start].idx, tok.idx + len(tok)), kind=kind, label=label,
-                    sentence=sent_of[tok.i], head=tok.i, roles=roles, alt_labels=alts,
-                    concept="plural" if plural else None))
+        add(
+            Mention(
+                span=_span(doc, doc[start].idx, tok.idx + len(tok)),
+                kind=kind,
+                label=label,
+                sentence=sent_of[tok.i],
+                head=tok.i,
+                roles=roles,
+                alt_labels=alts,
+                concept="plural" if plural else None,
+            )
+        )
     return out
 
 
-MONEY_WORDS = {"money", "cash", "funds", "savings", "tuition", "yuan", "dollars", "payment",
-               "payments", "fee", "fees", "deposit", "deposits", "profit", "profits", "rupees",
-               "pounds", "euros", "ringgit", "lakh", "lakhs", "crore", "crores", "pesos", "yen"}
+MONEY_WORDS = {
+    "money",
+    "cash",
+    "funds",
+    "savings",
+    "tuition",
+    "yuan",
+    "dollars",
+    "payment",
+    "payments",
+    "fee",
+    "fees",
+    "deposit",
+    "deposits",
+    "profit",
+    "profits",
+    "rupees",
+    "pounds",
+    "euros",
+    "ringgit",
+    "lakh",
+    "lakhs",
+    "crore",
+    "crores",
+    "pesos",
+    "yen",
+}
 
 
 def is_money(tok: Token) -> bool:
     """A sum as an object: 'lost money', 'lost 2,000 yuan', 'lost $300', 'lost Rs 2 lakh'."""
-    return tok.lower_ in MONEY_WORDS or (tok.like_num and any(
-        c.tag_ == "$" or c.pos_ == "SYM" or c.lower_ in MONEY_WORDS | {"rs", "rs.", "rm"}
-        for c in tok.children))
+    return tok.lower_ in MONEY_WORDS or (
+        tok.like_num
+        and any(
+            c.tag_ == "$" or c.pos_ == "SYM" or c.lower_ in MONEY_WORDS | {"rs", "rs.", "rm"}
+            for c in tok.children
+        )
+    )
 
 
 def loses_money(tok: Token) -> bool:
     """The subject of losing a sum is a victim whatever noun names it ('a retired teacher')."""
     verb = tok.head
-    return tok.dep_ == "nsubj" and tok.pos_ == "NOUN" and verb.lemma_.lower() == "lose" and any(
-        c.dep_ == "dobj" and is_money(c) for c in verb.children)
+    return (
+        tok.dep_ == "nsubj"
+        and tok.pos_ == "NOUN"
+        and verb.lemma_.lower() == "lose"
+        and any(c.dep_ == "dobj" and is_money(c) for c in verb.children)
+    )
 
 
 def is_place_name(text: str, name: str) -> bool:
@@ -252,12 +492,55 @@ def is_place_name(text: str, name: str) -> bool:
     return bool(re.search(rf"\b(?:in|near) {re.escape(name)}\b(?!['’]s)", text))
 
 
-ORG_WORDS = ["bank", "company", "group", "ltd", "inc", "corp", "university", "council", "ministry",
-             "police", "bureau", "office", "agency", "association", "centre", "center", "clinic",
-             "hospital", "school", "institute", "market", "store", "shop", "telecom", "mobile",
-             "net", "news", "daily", "times", "post", "court", "department", "commission",
-             "services", "systems", "technologies", "holdings", "partners", "media", "network",
-             "insurance", "capital", "finance", "securities", "airlines", "motors", "labs"]
+ORG_WORDS = [
+    "bank",
+    "company",
+    "group",
+    "ltd",
+    "inc",
+    "corp",
+    "university",
+    "council",
+    "ministry",
+    "police",
+    "bureau",
+    "office",
+    "agency",
+    "association",
+    "centre",
+    "center",
+    "clinic",
+    "hospital",
+    "school",
+    "institute",
+    "market",
+    "store",
+    "shop",
+    "telecom",
+    "mobile",
+    "net",
+    "news",
+    "daily",
+    "times",
+    "post",
+    "court",
+    "department",
+    "commission",
+    "services",
+    "systems",
+    "technologies",
+    "holdings",
+    "partners",
+    "media",
+    "network",
+    "insurance",
+    "capital",
+    "finance",
+    "securities",
+    "airlines",
+    "motors",
+    "labs",
+]
 
 
 def _people_ner_called_organisations(doc: Doc, lex: dict) -> dict[str, str]:
@@ -288,7 +571,9 @@ def _is_surname_he(doc: Doc, sp: SpacySpan) -> bool:
     i = sp.start
     prev = doc[i - 1] if i > 0 else None
     nxt = doc[i + 1] if i + 1 < len(doc) else None
-    return bool(prev is not None and prev.text == "," and nxt is not None and nxt.lower_ in {"and", ","})
+    return bool(
+        prev is not None and prev.text == "," and nxt is not None and nxt.lower_ in {"and", ","}
+    )
 
 
 def _noun_roles(role: str | None, np: SpacySpan, lex: dict) -> tuple[str, ...]:
@@ -309,8 +594,11 @@ def _noun_roles(role: str | None, np: SpacySpan, lex: dict) -> tuple[str, ...]:
 def _alt_labels(doc: Doc, head: Token, start: int, end: int) -> tuple[str, ...]:
     """Other names of a described actor: without its number, and with its 'of/from/in' phrase."""
     alts = []
-    no_num = [t for t in doc[start:end] if t.dep_ not in {"nummod", "quantmod", "det", "poss", "advmod"}
-              and t.pos_ != "NUM"]
+    no_num = [
+        t
+        for t in doc[start:end]
+        if t.dep_ not in {"nummod", "quantmod", "det", "poss", "advmod"} and t.pos_ != "NUM"
+    ]
     if no_num:
         alts.append(clean_label(" ".join(t.text for t in no_num)))
     for child in head.rights:
@@ -336,52 +624,98 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
         label = clean_label(ent.text)
         if not label or label in persons:
             continue
-        if ent.label_ == "ORG" and (ent.start_char in named_tokens or ent.end_char - 1 in named_tokens):
+        if ent.label_ == "ORG" and (
+            ent.start_char in named_tokens or ent.end_char - 1 in named_tokens
+        ):
             continue
         low = label.lower()
         sent = sent_of[ent.start]
         # NER often calls a Chinese city a nationality: "police in Jinhua" is still a place
-        place_norp = ent.label_ == "NORP" and ent.root.dep_ == "pobj" and ent.root.head.lower_ in {
-            "in", "from", "at"}
+        place_norp = (
+            ent.label_ == "NORP"
+            and ent.root.dep_ == "pobj"
+            and ent.root.head.lower_ in {"in", "from", "at"}
+        )
         place_person = ent.label_ == "PERSON" and is_place_name(doc.text, label)
         if ent.label_ in {"GPE", "LOC"} or place_norp or place_person:
             if re.match(r"(?i)people.s republic$", label):
                 continue  # the first half of "People's Republic of China"
-            out.append(Mention(span=_tok_span(ent), kind="place", label=label, sentence=sent,
-                               head=ent.root.i))
+            out.append(
+                Mention(
+                    span=_tok_span(ent), kind="place", label=label, sentence=sent, head=ent.root.i
+                )
+            )
         elif ent.label_ == "ORG":
             is_agency = _has_word(low, agency_kw) and not _has_word(low, not_agency)
-            out.append(Mention(span=_tok_span(ent), kind="agency" if is_agency else "org",
-                               label=label, sentence=sent, head=ent.root.i))
+            out.append(
+                Mention(
+                    span=_tok_span(ent),
+                    kind="agency" if is_agency else "org",
+                    label=label,
+                    sentence=sent,
+                    head=ent.root.i,
+                )
+            )
         elif ent.label_ == "LAW" and LAW_ENDS.search(label):
-            out.append(Mention(span=_tok_span(ent), kind="law", label=label, sentence=sent,
-                               head=ent.root.i))
+            out.append(
+                Mention(
+                    span=_tok_span(ent), kind="law", label=label, sentence=sent, head=ent.root.i
+                )
+            )
     # Generic agency words NER misses: "police", "prosecutors", "Shanghai police".
     taken = {t for m in out for t in range(m.span.start, m.span.end)}
     for tok in doc:
         low = tok.lower_
-        if low not in {"police", "prosecutors", "procuratorate", "procuratorates", "prosecutor"} and not (
-                low in {"agency", "office", "bureau", "department"}
-                and any(c.lower_ in {"prosecution", "prosecuting", "police", "security"} for c in tok.lefts)):
+        if low not in {
+            "police",
+            "prosecutors",
+            "procuratorate",
+            "procuratorates",
+            "prosecutor",
+        } and not (
+            low in {"agency", "office", "bureau", "department"}
+            and any(
+                c.lower_ in {"prosecution", "prosecuting", "police", "security"} for c in tok.lefts
+            )
+        ):
             continue
         if tok.idx in taken:
             continue
         start, end = tok.i, tok.i + 1
         for child in tok.lefts:
-            if child.dep_ in {"compound", "amod"} and (child.pos_ == "PROPN" or child.ent_type_ in {"GPE", "NORP"}
-                                                       or child.lower_ in AGENCY_MODIFIERS):
+            if child.dep_ in {"compound", "amod"} and (
+                child.pos_ == "PROPN"
+                or child.ent_type_ in {"GPE", "NORP"}
+                or child.lower_ in AGENCY_MODIFIERS
+            ):
                 start = min(start, child.left_edge.i)
         sp = doc[start:end]
-        out.append(Mention(span=_tok_span(sp), kind="agency", label=clean_label(sp.text),
-                           sentence=sent_of[tok.i], head=tok.i))
+        out.append(
+            Mention(
+                span=_tok_span(sp),
+                kind="agency",
+                label=clean_label(sp.text),
+                sentence=sent_of[tok.i],
+                head=tok.i,
+            )
+        )
     # Website names: "shop.com"
     for m in DOMAIN.finditer(doc.text):
         sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if sp is None:
             continue
-        out.append(Mention(span=_span(doc, m.start(), m.end()), kind="website", label=m.group(0),
-                           sentence=sent_of[sp.start], head=sp.root.i))
-    out.extend(_law_mentions(doc, sent_of, {(m.span.start, m.span.end) for m in out if m.kind == "law"}))
+        out.append(
+            Mention(
+                span=_span(doc, m.start(), m.end()),
+                kind="website",
+                label=m.group(0),
+                sentence=sent_of[sp.start],
+                head=sp.root.i,
+            )
+        )
+    out.extend(
+        _law_mentions(doc, sent_of, {(m.span.start, m.span.end) for m in out if m.kind == "law"})
+    )
     out.extend(_places_in_agencies(doc, out, sent_of))
     out.extend(_listed_places(doc, out, sent_of))
     return out
@@ -389,10 +723,24 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
 
 # NER's LAW spans that name a law end with its head word or year ("Data Protection Act 2018");
 # "Section 4" or "the Penal Code and Section 66C" are pieces the law regex finds better.
-LAW_ENDS = re.compile(r"\b(?:Law|Act|Code|Regulations?|Ordinance|Directive|Constitution|Rules|"
-                      r"Amendment)(?:\s*(?:of\s+)?\(?\d{4}\)?)?$", re.I)
-AGENCY_MODIFIERS = {"public", "local", "national", "prosecution", "prosecuting", "police", "security",
-                    "municipal", "provincial", "federal", "state"}
+LAW_ENDS = re.compile(
+    r"\b(?:Law|Act|Code|Regulations?|Ordinance|Directive|Constitution|Rules|"
+    r"Amendment)(?:\s*(?:of\s+)?\(?\d{4}\)?)?$",
+    re.I,
+)
+AGENCY_MODIFIERS = {
+    "public",
+    "local",
+    "national",
+    "prosecution",
+    "prosecuting",
+    "police",
+    "security",
+    "municipal",
+    "provincial",
+    "federal",
+    "state",
+}
 
 
 def _has_word(text: str, phrases: list[str]) -> bool:
@@ -407,7 +755,9 @@ AGENCY_NAME = re.compile(
 )
 
 
-def _agency_names(doc: Doc, sent_of: dict[int, int], keywords: list[str], not_agency: list[str]) -> Iterable[Mention]:
+def _agency_names(
+    doc: Doc, sent_of: dict[int, int], keywords: list[str], not_agency: list[str]
+) -> Iterable[Mention]:
     """Title-case agency names NER splits: 'Public Security Department of Shandong Province'."""
     for m in AGENCY_NAME.finditer(doc.text):
         text = m.group(0)
@@ -422,8 +772,13 @@ def _agency_names(doc: Doc, sent_of: dict[int, int], keywords: list[str], not_ag
         sp = doc.char_span(start, start + len(text), alignment_mode="expand")
         if sp is None:
             continue
-        yield Mention(span=_span(doc, start, start + len(text)), kind="agency", label=clean_label(text),
-                      sentence=sent_of[sp.start], head=sp.root.i)
+        yield Mention(
+            span=_span(doc, start, start + len(text)),
+            kind="agency",
+            label=clean_label(text),
+            sentence=sent_of[sp.start],
+            head=sp.root.i,
+        )
 
 
 LAW_NAME = re.compile(
@@ -435,12 +790,16 @@ LAW_NAME = re.compile(
 )
 
 
-def _law_mentions(doc: Doc, sent_of: dict[int, int], existing: set[tuple[int, int]]) -> Iterable[Mention]:
+def _law_mentions(
+    doc: Doc, sent_of: dict[int, int], existing: set[tuple[int, int]]
+) -> Iterable[Mention]:
     """Named laws: capitalised '... Law/Act/Code', 'Amendment to ...', 'provisions of civil law'."""
     for m in LAW_NAME.finditer(doc.text):
         text = m.group(1).strip()
         words = text.split()
-        while words and (words[0].lower() in {"of", "on", "the", "and", "for"} or words[0] in NOT_NAMES):
+        while words and (
+            words[0].lower() in {"of", "on", "the", "and", "for"} or words[0] in NOT_NAMES
+        ):
             words = words[1:]
         if not words:
             continue
@@ -453,15 +812,23 @@ def _law_mentions(doc: Doc, sent_of: dict[int, int], existing: set[tuple[int, in
             continue
         start = m.start(1) + m.group(1).find(words[0])
         end = start + len(text)
-        if re.match(r"\s+(?:Firm|Firms|School|Enforcement|Society|Office|Offices|Department)\b", doc.text[end:]):
+        if re.match(
+            r"\s+(?:Firm|Firms|School|Enforcement|Society|Office|Offices|Department)\b",
+            doc.text[end:],
+        ):
             continue
         if (start, end) in existing:
             continue
         sp = doc.char_span(start, end, alignment_mode="expand")
         if sp is None:
             continue
-        yield Mention(span=_span(doc, start, end), kind="law", label=clean_label(text),
-                      sentence=sent_of[sp.start], head=sp.root.i)
+        yield Mention(
+            span=_span(doc, start, end),
+            kind="law",
+            label=clean_label(text),
+            sentence=sent_of[sp.start],
+            head=sp.root.i,
+        )
 
 
 PLACE_IN_NAME = re.compile(
@@ -483,16 +850,29 @@ def _listed_places(doc: Doc, mentions: list[Mention], sent_of: dict[int, int]) -
             t = items.pop(0)
             seen += 1
             items.extend(c for c in t.children if c.dep_ == "conj")
-            if t.pos_ != "PROPN" or t.idx in covered or t.ent_type_ in {"PERSON", "ORG", "NORP", "DATE"}:
+            if (
+                t.pos_ != "PROPN"
+                or t.idx in covered
+                or t.ent_type_ in {"PERSON", "ORG", "NORP", "DATE"}
+            ):
                 continue
-            start = min([c.i for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [t.i])
-            sp = doc[start:t.i + 1]
+            start = min(
+                [c.i for c in t.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [t.i]
+            )
+            sp = doc[start : t.i + 1]
             covered.update(range(sp.start_char, sp.end_char))
-            yield Mention(span=_tok_span(sp), kind="place", label=clean_label(sp.text),
-                          sentence=sent_of[t.i], head=t.i)
+            yield Mention(
+                span=_tok_span(sp),
+                kind="place",
+                label=clean_label(sp.text),
+                sentence=sent_of[t.i],
+                head=t.i,
+            )
 
 
-def _places_in_agencies(doc: Doc, mentions: list[Mention], sent_of: dict[int, int]) -> Iterable[Mention]:
+def _places_in_agencies(
+    doc: Doc, mentions: list[Mention], sent_of: dict[int, int]
+) -> Iterable[Mention]:
     """An agency is named after its place: 'Wuhan Public Security Bureau' -> Wuhan."""
     for m in list(mentions):
         if m.kind != "agency":
@@ -507,8 +887,13 @@ def _places_in_agencies(doc: Doc, mentions: list[Mention], sent_of: dict[int, in
         sp = doc.char_span(start, start + len(name), alignment_mode="expand")
         if sp is None:
             continue
-        yield Mention(span=_span(doc, start, start + len(name)), kind="place", label=name.strip(),
-                      sentence=sent_of[sp.start], head=sp.root.i)
+        yield Mention(
+            span=_span(doc, start, start + len(name)),
+            kind="place",
+            label=name.strip(),
+            sentence=sent_of[sp.start],
+            head=sp.root.i,
+        )
 
 
 def ad_hoc_data_mentions(doc: Doc, sent_of: dict[int, int], taken: set[int]) -> list[Mention]:
@@ -522,16 +907,24 @@ def ad_hoc_data_mentions(doc: Doc, sent_of: dict[int, int], taken: set[int]) -> 
         if not mods:
             continue
         first = min(c.left_edge.i for c in mods)
-        words = doc[first:tok.i]
+        words = doc[first : tok.i]
         if any(w.lower_ in NOT_DATA_MODIFIERS or w.pos_ in {"NUM", "DET", "PRON"} for w in words):
             continue
         if any(w.i in taken for w in words):
             continue
         if not _data_context(tok):
             continue
-        sp = doc[first:tok.i + 1]
-        out.append(Mention(span=_tok_span(sp), kind="data", label=clean_label(sp.text),
-                           concept=None, sentence=sent_of[tok.i], head=tok.i))
+        sp = doc[first : tok.i + 1]
+        out.append(
+            Mention(
+                span=_tok_span(sp),
+                kind="data",
+                label=clean_label(sp.text),
+                concept=None,
+                sentence=sent_of[tok.i],
+                head=tok.i,
+            )
+        )
     return out
 
 
@@ -544,7 +937,11 @@ def _data_context(tok: Token) -> bool:
         if t.dep_ in {"dobj", "nsubjpass", "pobj", "conj", "appos", "attr"}:
             t = t.head
             if t.pos_ in {"VERB", "AUX"}:
-                return t.lemma_.lower() in verbs or t.lemma_.lower() in {"include", "involve", "contain"}
+                return t.lemma_.lower() in verbs or t.lemma_.lower() in {
+                    "include",
+                    "involve",
+                    "contain",
+                }
         else:
             return False
     return False

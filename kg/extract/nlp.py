@@ -40,7 +40,9 @@ def load_nlp(model: str):
     try:
         nlp = spacy.load(model)
     except OSError as e:
-        raise KgError(f"spaCy model {model!r} is not installed (run `make run` to install it)") from e
+        raise KgError(
+            f"spaCy model {model!r} is not installed (run `make run` to install it)"
+        ) from e
     if "paragraph_breaks" not in nlp.pipe_names:
         nlp.add_pipe("paragraph_breaks", before="parser")
     return nlp

@@ -32,14 +32,38 @@ ROLE_CLASSES = {
 }
 # Event participant property per role.
 ROLE_PROPERTY = {
-    "LeakSource": "leakSource", "Hacker": "leakSource", "Insider": "leakSource",
-    "Accomplice": "leakSource", "Seller": "seller", "Buyer": "buyer", "Victim": "victim",
-    "Fraudster": "fraudster", "DataHolder": "dataHolder", "Agency": "agency", "Target": "target",
+    "LeakSource": "leakSource",
+    "Hacker": "leakSource",
+    "Insider": "leakSource",
+    "Accomplice": "leakSource",
+    "Seller": "seller",
+    "Buyer": "buyer",
+    "Victim": "victim",
+    "Fraudster": "fraudster",
+    "DataHolder": "dataHolder",
+    "Agency": "agency",
+    "Target": "target",
 }
-KIND_PROPERTY = {"data": "dataCategory", "method": "leakMethod", "channel": "channel",
-                 "fraud": "fraudScheme", "place": "location", "law": "law"}
-SUSPECT_CONTEXT = {"suspect", "among", "include", "arrest", "capture", "detain", "seize", "nab",
-                   "criminal", "them"}
+KIND_PROPERTY = {
+    "data": "dataCategory",
+    "method": "leakMethod",
+    "channel": "channel",
+    "fraud": "fraudScheme",
+    "place": "location",
+    "law": "law",
+}
+SUSPECT_CONTEXT = {
+    "suspect",
+    "among",
+    "include",
+    "arrest",
+    "capture",
+    "detain",
+    "seize",
+    "nab",
+    "criminal",
+    "them",
+}
 
 
 class Extractor:
@@ -49,8 +73,12 @@ class Extractor:
         self.settings = settings
         self.nlp = load_nlp(settings.spacy_model)
         self.matcher = concept_matcher(settings.spacy_model)
-        self.synonyms = {syn.lower(): c.key for s in schemes() for c in s.concepts
-                         for syn in (c.label, *c.synonyms)}
+        self.synonyms = {
+            syn.lower(): c.key
+            for s in schemes()
+            for c in s.concepts
+            for syn in (c.label, *c.synonyms)
+        }
 
     def extract(self, article: Article) -> Extraction:
         text = article.text[: self.settings.max_article_chars]
@@ -72,9 +100,16 @@ class Extractor:
         for f in facts:  # parties the frames found that the mention finder did not know
             if (f.mention.span.start, f.mention.span.end, f.mention.kind) not in known:
                 known.add((f.mention.span.start, f.mention.span.end, f.mention.kind))
-                mentions.append(Mention(span=f.mention.span, kind=f.mention.kind, label=f.mention.label,
-                                        sentence=f.sentence, head=f.mention.head,
-                                        concept=f.mention.concept))
+                mentions.append(
+                    Mention(
+                        span=f.mention.span,
+                        kind=f.mention.kind,
+                        label=f.mention.label,
+                        sentence=f.sentence,
+                        head=f.mention.head,
+                        concept=f.mention.concept,
+                    )
+                )
         table = EntityTable(article.id)
         table.add_all(mentions)
         facts += _employment_facts(doc, mentions, table, facts)
@@ -82,7 +117,9 @@ class Extractor:
         facts += _method_owner_facts(doc, mentions)
         facts += _arrested_sellers(doc, mentions, facts)
         keep: set[str] = set()
-        facts = [f for f in facts if f.role == "Target" or f.mention.label.lower() not in VAGUE_ACTORS]
+        facts = [
+            f for f in facts if f.role == "Target" or f.mention.label.lower() not in VAGUE_ACTORS
+        ]
         for f in facts:
             key = table.of(f.mention)
             if key is None:
@@ -94,8 +131,21 @@ class Extractor:
             key = table.of(m)
             if key is None:
                 continue
-            if m.kind in {"data", "method", "channel", "fraud", "agency", "place", "law", "person",
-                          "website"} or m.roles:
+            if (
+                m.kind
+                in {
+                    "data",
+                    "method",
+                    "channel",
+                    "fraud",
+                    "agency",
+                    "place",
+                    "law",
+                    "person",
+                    "website",
+                }
+                or m.roles
+            ):
                 keep.add(key)
             if m.roles:
                 for r in m.roles:
@@ -134,9 +184,19 @@ def _vulnerabilities_of_hacking(mentions: list[Mention]) -> list[Mention]:
     hacking_sents = {m.sentence for m in mentions if m.concept == "method/hacking"}
     out = []
     for m in mentions:
-        if m.kind == "method" and m.sentence in hacking_sents and m.span.text.lower() in VULNERABILITY_WORDS:
-            m = Mention(span=m.span, kind=m.kind, label=m.label, concept="method/hacking",
-                        sentence=m.sentence, head=m.head)
+        if (
+            m.kind == "method"
+            and m.sentence in hacking_sents
+            and m.span.text.lower() in VULNERABILITY_WORDS
+        ):
+            m = Mention(
+                span=m.span,
+                kind=m.kind,
+                label=m.label,
+                concept="method/hacking",
+                sentence=m.sentence,
+                head=m.head,
+            )
         out.append(m)
     return out
 
@@ -162,8 +222,9 @@ def _tokens(doc: Doc, m: Mention) -> list[Token]:
     return list(sp) if sp is not None else []
 
 
-def _coordinated_data(doc: Doc, sent_of: dict[int, int], synonyms: dict[str, str],
-                      found: list[Mention]) -> list[Mention]:
+def _coordinated_data(
+    doc: Doc, sent_of: dict[int, int], synonyms: dict[str, str], found: list[Mention]
+) -> list[Mention]:
     """'transport, medical and banking information' is three categories."""
     out = []
     have = {(m.span.start, m.span.end) for m in found if m.kind == "data"}
@@ -179,13 +240,22 @@ def _coordinated_data(doc: Doc, sent_of: dict[int, int], synonyms: dict[str, str
             first = tok
             while first.dep_ == "conj":
                 first = first.head
-            words.extend(t for t in first.subtree if t.i < tok.i and (t.i == first.i or t.dep_ == "conj"))
+            words.extend(
+                t for t in first.subtree if t.i < tok.i and (t.i == first.i or t.dep_ == "conj")
+            )
         for w in words:
             key = synonyms.get(f"{w.lower_} {tok.lower_}")
             if key and key.startswith("data/") and (w.idx, w.idx + len(w)) not in have:
-                out.append(Mention(span=Span(w.idx, w.idx + len(w), w.text), kind="data",
-                                   label=f"{w.text} {tok.text}", concept=key,
-                                   sentence=sent_of[w.i], head=w.i))
+                out.append(
+                    Mention(
+                        span=Span(w.idx, w.idx + len(w), w.text),
+                        kind="data",
+                        label=f"{w.text} {tok.text}",
+                        concept=key,
+                        sentence=sent_of[w.i],
+                        head=w.i,
+                    )
+                )
     return out
 
 
@@ -199,23 +269,44 @@ def _generic_org_mentions(doc: Doc, sent_of: dict[int, int], taken: set[int]) ->
             continue
         start, end = M._np_bounds(tok)
         # the head itself stays even when it is a possessive: "a dental clinic's server"
-        words = [t for t in doc[start:end]
-                 if t.dep_ not in {"det", "poss", "nummod"} or t.i == tok.i]
+        words = [
+            t for t in doc[start:end] if t.dep_ not in {"det", "poss", "nummod"} or t.i == tok.i
+        ]
         if not words:
             continue
         label = M.clean_label(" ".join(t.text for t in words))
         head = tok.head
-        if tok.dep_ == "appos" and head.pos_ == "PROPN" and head.ent_type_ not in {"PERSON", "GPE", "LOC"}:
+        if (
+            tok.dep_ == "appos"
+            and head.pos_ == "PROPN"
+            and head.ent_type_ not in {"PERSON", "GPE", "LOC"}
+        ):
             # "Yihaodian, a major online grocery store": the name is the organisation, whatever
             # NER made of it, and the description another name of it
-            first = min([c.i for c in head.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [head.i])
-            name = doc[first:head.i + 1]
-            out.append(Mention(span=Span(name.start_char, name.end_char, name.text), kind="org",
-                               label=M.clean_label(name.text), sentence=sent_of[head.i], head=head.i,
-                               alt_labels=(label,)))
+            first = min(
+                [c.i for c in head.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"] + [head.i]
+            )
+            name = doc[first : head.i + 1]
+            out.append(
+                Mention(
+                    span=Span(name.start_char, name.end_char, name.text),
+                    kind="org",
+                    label=M.clean_label(name.text),
+                    sentence=sent_of[head.i],
+                    head=head.i,
+                    alt_labels=(label,),
+                )
+            )
             continue
-        out.append(Mention(span=Span(doc[start].idx, tok.idx + len(tok), doc[start:end].text),
-                           kind="org", label=label, sentence=sent_of[tok.i], head=tok.i))
+        out.append(
+            Mention(
+                span=Span(doc[start].idx, tok.idx + len(tok), doc[start:end].text),
+                kind="org",
+                label=label,
+                sentence=sent_of[tok.i],
+                head=tok.i,
+            )
+        )
     return out
 
 
@@ -225,8 +316,11 @@ def _asserted(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     (A method that 'can cause' leaks is still one: reports explain methods in the modal.)"""
     out = []
     for m in mentions:
-        if m.head >= 0 and m.kind in {"channel", "method", "fraud"} and \
-                in_hedged_clause(doc[m.head], hypothetical=False):
+        if (
+            m.head >= 0
+            and m.kind in {"channel", "method", "fraud"}
+            and in_hedged_clause(doc[m.head], hypothetical=False)
+        ):
             continue
         if m.head >= 0 and m.kind == "agency" and _impersonated(doc[m.head]):
             continue  # "callers pretending to be prosecutors": no prosecutor acted
@@ -236,8 +330,17 @@ def _asserted(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-IMPERSONATION_VERBS = {"pretend", "pose", "claim", "impersonate", "masquerade", "purport", "disguise",
-                       "guise", "act"}
+IMPERSONATION_VERBS = {
+    "pretend",
+    "pose",
+    "claim",
+    "impersonate",
+    "masquerade",
+    "purport",
+    "disguise",
+    "guise",
+    "act",
+}
 
 
 def _impersonated(tok: Token) -> bool:
@@ -245,12 +348,14 @@ def _impersonated(tok: Token) -> bool:
     for anc in list(tok.ancestors)[:5]:
         if anc.pos_ in {"VERB", "AUX"}:
             return anc.lemma_.lower() in IMPERSONATION_VERBS or (
-                anc.lemma_.lower() == "be" and anc.head.lemma_.lower() in IMPERSONATION_VERBS)
+                anc.lemma_.lower() == "be" and anc.head.lemma_.lower() in IMPERSONATION_VERBS
+            )
     return False
 
 
-def _employment_facts(doc: Doc, mentions: list[Mention], table: EntityTable,
-                      facts: list[RoleFact]) -> list[RoleFact]:
+def _employment_facts(
+    doc: Doc, mentions: list[Mention], table: EntityTable, facts: list[RoleFact]
+) -> list[RoleFact]:
     """Staff of an organisation or sector who are suspects are insiders; their employer held
     the data ('staff in banking', 'the former director of operations for X'); so does the
     workplace of a leak source ('X, who worked at a call centre, copied ...')."""
@@ -270,8 +375,9 @@ def _employment_facts(doc: Doc, mentions: list[Mention], table: EntityTable,
         for p in _workplaces(tok):
             employers += resolve(idx, p, holders)
             for c in p.subtree:  # "an employee of a branch of a courier company"
-                employers += [m for m in resolve(idx, c, {"sector", "website", "org"})
-                              if m not in employers]
+                employers += [
+                    m for m in resolve(idx, c, {"sector", "website", "org"}) if m not in employers
+                ]
         if not employers:
             continue
         if works:  # "X worked at Y", "X, who was employed by Y"
@@ -283,9 +389,14 @@ def _employment_facts(doc: Doc, mentions: list[Mention], table: EntityTable,
             who = resolve(idx, tok.head, {"person"}) if tok.dep_ == "appos" else []
             who = who or resolve(idx, tok, {"person", "people"})
             lemmas = {t.lemma_.lower() for t in tok.sent}
-            if not who or not (lemmas & SUSPECT_CONTEXT or any(
-                    table.of(w) in actor_keys or {"LeakSource", "Seller"} & set(
-                        table.roles_of(table.of(w) or "")) for w in who)):
+            if not who or not (
+                lemmas & SUSPECT_CONTEXT
+                or any(
+                    table.of(w) in actor_keys
+                    or {"LeakSource", "Seller"} & set(table.roles_of(table.of(w) or ""))
+                    for w in who
+                )
+            ):
                 continue
         for w in who:
             out.append(RoleFact(w, "Insider", "leak", tok.i, sent_of[tok.i]))
@@ -300,8 +411,14 @@ def _insider_methods(facts: list[RoleFact], table: EntityTable) -> list[Mention]
     out = []
     for f in facts:
         if f.role == "Insider" and f.frame == "leak":
-            m = Mention(span=f.mention.span, kind="method", label="insider access",
-                        concept="method/insider-access", sentence=f.sentence, head=f.mention.head)
+            m = Mention(
+                span=f.mention.span,
+                kind="method",
+                label="insider access",
+                concept="method/insider-access",
+                sentence=f.sentence,
+                head=f.mention.head,
+            )
             table.add_concept(m, f"'{f.mention.label}' is staff who took the data out")
             out.append(m)
     return out
@@ -389,12 +506,14 @@ def _sentence_span(doc: Doc, sent_index: int, sents: list) -> Span:
     return Span(start, start + len(text), text)
 
 
-def _events(doc: Doc, article: Article, mentions: list[Mention], facts: list[RoleFact],
-            table: EntityTable) -> list[Event]:
+def _events(
+    doc: Doc, article: Article, mentions: list[Mention], facts: list[RoleFact], table: EntityTable
+) -> list[Event]:
     """One event per act (verb), carrying its participants and the figures of its sentence."""
     try:
         from kg.extract.figures import find_figures
     except ImportError:  # the figures stage is optional while it is being written
+
         def find_figures(text, offset=0, anchor=None):
             return []
 
@@ -428,9 +547,17 @@ def _events(doc: Doc, article: Article, mentions: list[Mention], facts: list[Rol
             continue
         if not triggers:
             kind = "case" if people or money else "batch"
-            events.append(Event(kind=kind, evidence=evidence, participants=tuple(dict.fromkeys(context)),
-                                records=records, people=people, money=money,
-                                time=times[0] if times else None))
+            events.append(
+                Event(
+                    kind=kind,
+                    evidence=evidence,
+                    participants=tuple(dict.fromkeys(context)),
+                    records=records,
+                    people=people,
+                    money=money,
+                    time=times[0] if times else None,
+                )
+            )
             continue
         main = _main_trigger(triggers, bool(money), bool(records))
         for trig, frame in triggers:
@@ -444,27 +571,42 @@ def _events(doc: Doc, article: Article, mentions: list[Mention], facts: list[Rol
             status = _strongest(f.status for f in fs)
             kind = "enforcement" if frame == "enforcement" else frame
             ev_span = Span(evidence.start, evidence.end, evidence.text)
-            events.append(Event(
-                kind=kind, evidence=ev_span,
-                participants=tuple(dict.fromkeys(parts + context)),
-                records=records if is_main else (),
-                people=people if (is_main or frame == "enforcement") else (),
-                money=money if is_main else (),
-                time=times[0] if times else None,
-                status=status, action=next((f.action for f in fs if f.action), None),
-            ))
+            events.append(
+                Event(
+                    kind=kind,
+                    evidence=ev_span,
+                    participants=tuple(dict.fromkeys(parts + context)),
+                    records=records if is_main else (),
+                    people=people if (is_main or frame == "enforcement") else (),
+                    money=money if is_main else (),
+                    time=times[0] if times else None,
+                    status=status,
+                    action=next((f.action for f in fs if f.action), None),
+                )
+            )
     return _dedupe_events(events)
 
 
 def _main_trigger(triggers: list[tuple[int, str]], money: bool, records: bool) -> tuple[int, str]:
-    order = ["sale", "purchase", "leak", "fraud", "enforcement"] if money else \
-        ["leak", "sale", "purchase", "enforcement", "fraud"]
+    order = (
+        ["sale", "purchase", "leak", "fraud", "enforcement"]
+        if money
+        else ["leak", "sale", "purchase", "enforcement", "fraud"]
+    )
     return min(triggers, key=lambda t: (order.index(t[1]) if t[1] in order else 9, t[0]))
 
 
 def _strongest(statuses: Iterable[str]) -> str:
-    rank = ["reported", "alleged", "suspected", "detained", "arrested", "charged", "convicted",
-            "acquitted"]
+    rank = [
+        "reported",
+        "alleged",
+        "suspected",
+        "detained",
+        "arrested",
+        "charged",
+        "convicted",
+        "acquitted",
+    ]
     best = "reported"
     for s in statuses:
         if s in rank and rank.index(s) > rank.index(best):
@@ -480,11 +622,16 @@ def _dedupe_events(events: list[Event]) -> list[Event]:
         if k in merged:
             old = merged[k]
             merged[k] = Event(
-                kind=old.kind, evidence=old.evidence,
+                kind=old.kind,
+                evidence=old.evidence,
                 participants=tuple(dict.fromkeys(old.participants + ev.participants)),
-                records=old.records or ev.records, people=old.people or ev.people,
-                money=old.money or ev.money, time=old.time or ev.time,
-                status=_strongest([old.status, ev.status]), action=old.action or ev.action)
+                records=old.records or ev.records,
+                people=old.people or ev.people,
+                money=old.money or ev.money,
+                time=old.time or ev.time,
+                status=_strongest([old.status, ev.status]),
+                action=old.action or ev.action,
+            )
         else:
             merged[k] = ev
     return list(merged.values())

@@ -12,8 +12,13 @@ import yaml
 VOCAB_DIR = Path(__file__).resolve().parent
 SCHEME_FILES = ("data_categories", "leak_methods", "channels", "fraud_schemes", "sectors")
 # Scheme name -> the entity kind the extractor gives its mentions.
-SCHEME_KINDS = {"data": "data", "method": "method", "channel": "channel", "fraud": "fraud",
-                "sector": "sector"}
+SCHEME_KINDS = {
+    "data": "data",
+    "method": "method",
+    "channel": "channel",
+    "fraud": "fraud",
+    "sector": "sector",
+}
 
 
 @dataclass(frozen=True)
@@ -56,12 +61,23 @@ def schemes() -> tuple[Scheme, ...]:
         concepts = []
         for c in raw["concepts"]:
             match = tuple(sorted((k, v) for k, v in (c.get("match") or {}).items()))
-            concepts.append(Concept(scheme=raw["scheme"], id=c["id"], label=c["label"],
-                                    synonyms=tuple(c.get("synonyms") or ()),
-                                    broader=c.get("broader"), match=match, note=c.get("note"),
-                                    generic=bool(c.get("generic"))))
-        out.append(Scheme(name=raw["scheme"], cls=raw["class"], title=raw["title"],
-                          concepts=tuple(concepts)))
+            concepts.append(
+                Concept(
+                    scheme=raw["scheme"],
+                    id=c["id"],
+                    label=c["label"],
+                    synonyms=tuple(c.get("synonyms") or ()),
+                    broader=c.get("broader"),
+                    match=match,
+                    note=c.get("note"),
+                    generic=bool(c.get("generic")),
+                )
+            )
+        out.append(
+            Scheme(
+                name=raw["scheme"], cls=raw["class"], title=raw["title"], concepts=tuple(concepts)
+            )
+        )
     return tuple(out)
 
 
