@@ -15,6 +15,7 @@ from kg.extract.entities import EntityTable
 from kg.extract.frames import ORG_NOUNS, VAGUE_ACTORS, RoleFact, in_hedged_clause, role_facts
 from kg.extract.nlp import concept_matcher, load_nlp
 from kg.model import Article, Count, Event, Extraction, Mention, Money, Span, TimeExpr
+from kg.namespaces import CLAIM_STATUSES
 from kg.settings import DEFAULT, Settings
 from kg.vocab import lexicon, schemes
 
@@ -597,16 +598,9 @@ def _main_trigger(triggers: list[tuple[int, str]], money: bool, records: bool) -
 
 
 def _strongest(statuses: Iterable[str]) -> str:
-    rank = [
-        "reported",
-        "alleged",
-        "suspected",
-        "detained",
-        "arrested",
-        "charged",
-        "convicted",
-        "acquitted",
-    ]
+    """The furthest status a report gives an act (the scheme's order: reported < alleged <
+    ... < convicted)."""
+    rank = list(CLAIM_STATUSES)
     best = "reported"
     for s in statuses:
         if s in rank and rank.index(s) > rank.index(best):
