@@ -116,9 +116,24 @@ def prepare_corpus(root: Path, n: int) -> Path:
     return folder
 
 
-def bench_size(root: Path, n: int, workers: int, incremental: bool) -> dict:
+def prepare_seed_corpus(root: Path, n: int) -> Path:
+    """The seed articles repeated to n files; each copy gets a line of its own, or the
+    reader would read a repeated story once."""
+    folder = root / f"seeds-{n}"
+    seeds = sorted((HERE.parent / "seeds").glob("*.txt"))
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for i in range(n):
+        src = seeds[i % len(seeds)]
+        text = src.read_text(encoding="utf-8")
+        copy = f"{text}\n\nArchive copy {i}.\n"
+        (folder / f"seed_{i:05d}.txt").write_text(copy, encoding="utf-8")
+    return folder
+
+
+def bench_size(root: Path, n: int, workers: int, incremental: bool, seeds: bool = False) -> dict:
     """Bare pipeline, full fresh build, then one added article on top of the built corpus."""
-    folder = prepare_corpus(root, n)
+    folder = prepare_seed_corpus(root, n) if seeds else prepare_corpus(root, n)
     out = root / f"out-{n}"
     shutil.rmtree(out, ignore_errors=True)
     print(f"[{n}] bare spaCy ...", file=sys.stderr, flush=True)
@@ -172,6 +187,8 @@ def main() -> None:
         child_main(sys.argv[2:])
         return
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, metavar="N",
+                    help="instead of the synthetic corpus: the seed articles repeated to N files")
     ap.add_argument("--size", action="append", choices=sorted(SIZES),
                     help="corpus size (repeatable; default 1k)")
     ap.add_argument("--quick", action="store_true", help="100 articles only")
@@ -190,7 +207,10 @@ def main() -> None:
     root = args.workdir or Path(tempfile.mkdtemp(prefix="kg-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()[0]
-    rows = [bench_size(root, SIZES[s], workers, not args.no_incremental) for s in sizes]
+    if args.seeds:
+        rows = [bench_size(root, args.seeds, workers, not args.no_incremental, seeds=True)]
+    else:
+        rows = [bench_size(root, SIZES[s], workers, not args.no_incremental) for s in sizes]
     print(f"datatrade-kg build benchmark: {os.cpu_count()} CPUs, load average {load:.1f} "
           f"at start, workers={workers}, corpus in {root}")
     print(table(rows))
