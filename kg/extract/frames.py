@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from kg.extract.mentions import is_money
+from kg.extract.nlp import text_of
 from kg.model import Mention
 from kg.vocab import lexicon
 
@@ -233,7 +234,7 @@ class MentionIndex:
                 m = self.at(subj, {"people", "group"})
                 if m is not None:
                     return m
-        para_start = self.doc.text.rfind("\n", 0, tok.idx) + 1
+        para_start = text_of(self.doc).rfind("\n", 0, tok.idx) + 1
         speakers = {id(m) for m in self.speakers.values()}
         cands = [
             m
@@ -251,7 +252,7 @@ class MentionIndex:
         """The last plural actor of this paragraph a 'they' can stand for: a group, or people
         with a role noun."""
         best = None
-        para_start = self.doc.text.rfind("\n", 0, before) + 1
+        para_start = text_of(self.doc).rfind("\n", 0, before) + 1
         for m in self.actors:
             if m.span.start >= before:
                 break
@@ -379,7 +380,9 @@ def _party_mention(idx: MentionIndex, tok: Token) -> Mention | None:
     first = idx.doc[start]
     kind = "org" if tok.lower_ in ORG_NOUNS else "people"
     return Mention(
-        span=TextSpan(first.idx, tok.idx + len(tok), idx.doc.text[first.idx : tok.idx + len(tok)]),
+        span=TextSpan(
+            first.idx, tok.idx + len(tok), text_of(idx.doc)[first.idx : tok.idx + len(tok)]
+        ),
         kind=kind,
         label=label,
         sentence=-1,
@@ -947,7 +950,7 @@ def _data_subjects(idx: MentionIndex, obj: Token) -> list[Mention]:
 def _fraud_context(sent, idx: MentionIndex, paragraph: bool = False) -> bool:
     """Whether a scam is named in the sentence (or its paragraph)."""
     if paragraph:
-        text = idx.doc.text
+        text = text_of(idx.doc)
         start = text.rfind("\n", 0, sent.start_char) + 1
         end = text.find("\n", sent.end_char)
         end = len(text) if end < 0 else end

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from kg.extract.nlp import text_of
 from kg.model import Mention, Span
 from kg.vocab import lexicon
 
@@ -166,7 +167,7 @@ NOT_NAMES = {
 
 
 def _span(doc: Doc, start: int, end: int) -> Span:
-    return Span(start, end, doc.text[start:end])
+    return Span(start, end, text_of(doc)[start:end])
 
 
 def _tok_span(span: SpacySpan) -> Span:
@@ -338,12 +339,12 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
             out.append(m)
 
     named: dict[str, str] = {}  # surname or name -> "person"
-    for m in PERSON_CUES.finditer(doc.text):
+    for m in PERSON_CUES.finditer(text_of(doc)):
         name = m.group(1)
         if name.split()[0] in NOT_NAMES:
             continue
         named[name] = "person"
-    for m in NAME_LIST.finditer(doc.text):
+    for m in NAME_LIST.finditer(text_of(doc)):
         for g in m.groups():
             if g and g not in NOT_NAMES or g == "He":
                 named[g] = "person"
@@ -355,7 +356,7 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
                 and name.split()[0] not in NOT_NAMES
                 and not name.lower().startswith("trojan")
                 and name not in named
-                and not is_place_name(doc.text, name)
+                and not is_place_name(text_of(doc), name)
             ):
                 named[name] = "person"
     named.update(_people_ner_called_organisations(doc, lex))
@@ -367,7 +368,7 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
     # Every occurrence of a known name is a person mention, whatever NER said of it there.
     person_chars: set[int] = set()
     for name in sorted(named, key=len, reverse=True):
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", doc.text):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text_of(doc)):
             sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if sp is None or m.start() in person_chars:
                 continue  # "Mehta" inside "Rohan Mehta" is part of the longer name
@@ -559,8 +560,8 @@ def _people_ner_called_organisations(doc: Doc, lex: dict) -> dict[str, str]:
         if _has_word(name.lower(), words_to_avoid):
             continue
         last = re.escape(words[-1])
-        alone = len(re.findall(rf"(?<![\w-]){last}(?![\w-])", doc.text))
-        inside = len(re.findall(re.escape(name), doc.text))
+        alone = len(re.findall(rf"(?<![\w-]){last}(?![\w-])", text_of(doc)))
+        inside = len(re.findall(re.escape(name), text_of(doc)))
         if alone > inside:
             out[name] = "person"
     return out
@@ -636,7 +637,7 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
             and ent.root.dep_ == "pobj"
             and ent.root.head.lower_ in {"in", "from", "at"}
         )
-        place_person = ent.label_ == "PERSON" and is_place_name(doc.text, label)
+        place_person = ent.label_ == "PERSON" and is_place_name(text_of(doc), label)
         if ent.label_ in {"GPE", "LOC"} or place_norp or place_person:
             if re.match(r"(?i)people.s republic$", label):
                 continue  # the first half of "People's Republic of China"
@@ -700,7 +701,7 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
             )
         )
     # Website names: "shop.com"
-    for m in DOMAIN.finditer(doc.text):
+    for m in DOMAIN.finditer(text_of(doc)):
         sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
         if sp is None:
             continue
@@ -759,7 +760,7 @@ def _agency_names(
     doc: Doc, sent_of: dict[int, int], keywords: list[str], not_agency: list[str]
 ) -> Iterable[Mention]:
     """Title-case agency names NER splits: 'Public Security Department of Shandong Province'."""
-    for m in AGENCY_NAME.finditer(doc.text):
+    for m in AGENCY_NAME.finditer(text_of(doc)):
         text = m.group(0)
         words = text.split()
         while words and words[0] in NOT_NAMES | {"China's", "China’s"}:
@@ -794,7 +795,7 @@ def _law_mentions(
     doc: Doc, sent_of: dict[int, int], existing: set[tuple[int, int]]
 ) -> Iterable[Mention]:
     """Named laws: capitalised '... Law/Act/Code', 'Amendment to ...', 'provisions of civil law'."""
-    for m in LAW_NAME.finditer(doc.text):
+    for m in LAW_NAME.finditer(text_of(doc)):
         text = m.group(1).strip()
         words = text.split()
         while words and (
@@ -814,7 +815,7 @@ def _law_mentions(
         end = start + len(text)
         if re.match(
             r"\s+(?:Firm|Firms|School|Enforcement|Society|Office|Offices|Department)\b",
-            doc.text[end:],
+            text_of(doc)[end:],
         ):
             continue
         if (start, end) in existing:

@@ -73,3 +73,11 @@ def concept_matcher(model: str):
                 terms |= _variants(syn, inflect=scheme.name != "sector")
             matcher.add(c.key, [nlp.make_doc(t) for t in sorted(terms)])
     return matcher
+
+
+def text_of(doc) -> str:
+    """The parsed text, kept once: spaCy's Doc.text joins every token on each call."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
