@@ -207,6 +207,38 @@ def _add_event(g: Graph, article: Article, event: Event, keys: dict[str, URIRef]
     g.add((ev, DT.claimStatus, DTC[f"claim-status/{event.status}"]))
     g.add((ev, DT.evidence, _span_node(g, article, event.evidence)))
     g.add((ev, PROV.wasDerivedFrom, article_iri(article)))
+    _add_legal_statuses(g, article, event, ev, keys)
+
+
+# Roles whose holders a report accuses: what it says of them is kept as a legal status.
+ACCUSED_ROLES = {"target", "seller", "buyer", "leakSource", "fraudster"}
+STATUS_DATE = re.compile(r"^[0-9]{4}(-[01][0-9](-[0-3][0-9])?)?$")
+
+
+def _add_legal_statuses(
+    g: Graph, article: Article, event: Event, ev: URIRef, keys: dict[str, URIRef]
+) -> None:
+    """What the report says of each accused actor (alleged, arrested, charged, convicted ...),
+    as an assertion of its own with date and evidence, apart from the act itself."""
+    if event.status == "reported":
+        return
+    if event.kind == "enforcement":
+        accused = [k for role, k in event.participants if role == "target"]
+    else:
+        accused = [k for role, k in event.participants if role in ACCUSED_ROLES]
+    for key in dict.fromkeys(accused):
+        actor = keys.get(key)
+        if actor is None:
+            continue
+        node = DTI[f"status/{article.id}/{event.evidence.start}/{slug(key)}-{event.status}"]
+        g.add((node, RDF.type, DT.LegalStatusAssertion))
+        g.add((node, DT.statusOf, actor))
+        g.add((node, DT.legalStatus, DTC[f"claim-status/{event.status}"]))
+        g.add((node, DT.statusEvent, ev))
+        if event.time and event.time.start and STATUS_DATE.match(event.time.start):
+            g.add((node, DT.statusDate, Literal(event.time.start)))
+        g.add((node, DT.evidence, _span_node(g, article, event.evidence)))
+        g.add((node, PROV.wasDerivedFrom, article_iri(article)))
 
 
 def add_extraction(g: Graph, x: Extraction) -> None:

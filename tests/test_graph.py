@@ -65,3 +65,25 @@ def test_iris_are_minted_from_stable_parts_only():
     assert mint_iri("person", "abc", "Wang Wei") != mint_iri("person", "abd", "Wang Wei")
     assert slug("São Paulo!") == "sao-paulo"
     assert slug("王伟").startswith("x")  # no ASCII letters: a stable hash, never empty
+
+
+def _sale(status: str) -> Extraction:
+    x = _extraction()
+    (event,) = x.events
+    return Extraction(article=x.article, entities=x.entities,
+                      events=(Event(kind=event.kind, evidence=event.evidence,
+                                    participants=event.participants, status=status),))
+
+
+def test_an_alleged_sale_gives_the_seller_an_alleged_status_apart_from_the_act():
+    g = extractions_to_graph([_sale("alleged")])
+    (assertion,) = list(g.subjects(RDF.type, DT.LegalStatusAssertion))
+    (seller,) = list(g.subjects(RDFS.label, Literal("Wang")))
+    assert g.value(assertion, DT.statusOf) == seller
+    assert str(g.value(assertion, DT.legalStatus)).endswith("claim-status/alleged")
+    assert g.value(assertion, DT.evidence) is not None
+
+
+def test_a_reported_sale_gives_no_legal_status():
+    g = extractions_to_graph([_sale("reported")])
+    assert list(g.subjects(RDF.type, DT.LegalStatusAssertion)) == []
