@@ -102,3 +102,16 @@ def test_victims_are_named_as_such(extractor):
 def test_customers_mentioned_without_harm_are_no_victims(extractor):
     x = extract(extractor, "The bank said its customers can change their passwords online.")
     assert with_role(x, "Victim") == set()
+
+
+def test_stolen_data_handed_on_without_a_named_seller_was_sold_by_the_thief(extractor):
+    x = extract(extractor, "A technician surnamed Luo stole 80,000 customer records from a "
+                           "clinic. Most of the stolen records were passed to insurance agents.")
+    assert "Luo" in with_role(x, "Seller")
+    assert "insurance agents" in with_role(x, "Buyer")
+
+
+def test_data_handed_on_with_its_seller_named_keeps_that_seller(extractor):
+    x = extract(extractor, "A technician surnamed Luo stole 80,000 customer records. A broker "
+                           "surnamed Fang sold the stolen records to insurance agents.")
+    assert with_role(x, "Seller") == {"Fang"}

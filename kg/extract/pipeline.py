@@ -117,6 +117,7 @@ class Extractor:
         mentions += _insider_methods(facts, table)
         facts += _method_owner_facts(doc, mentions)
         facts += _arrested_sellers(doc, mentions, facts)
+        facts += _sellers_of_stolen_data(doc, facts)
         keep: set[str] = set()
         facts = [
             f for f in facts if f.role == "Target" or f.mention.label.lower() not in VAGUE_ACTORS
@@ -463,6 +464,38 @@ def _method_owner_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
         for o in owners:
             facts.append(RoleFact(o, "DataHolder", "leak", m.head, m.sentence))
     return facts
+
+
+STOLEN_DATA_WORDS = {"steal", "stolen", "leak", "leaked", "obtain", "obtained", "hack", "hacked"}
+
+
+def _sellers_of_stolen_data(doc: Doc, facts: list[RoleFact]) -> list[RoleFact]:
+    """'Most of the stolen information was passed to X': a hand-over of the data an earlier
+    sentence had stolen, with no seller named, was made by the one who stole it."""
+    by_trigger: dict[int, list[RoleFact]] = {}
+    for f in facts:
+        if f.frame == "sale":
+            by_trigger.setdefault(f.trigger, []).append(f)
+    leaks = sorted(
+        (f for f in facts if f.role == "LeakSource" and f.mention.kind in {"person", "group"}),
+        key=lambda f: f.mention.span.start,
+    )
+    out = []
+    for trigger, fs in by_trigger.items():
+        if any(f.role == "Seller" for f in fs) or not any(f.role == "Buyer" for f in fs):
+            continue
+        verb = doc[trigger]
+        said_stolen = any(
+            t.lower_ in STOLEN_DATA_WORDS and t.dep_ in {"amod", "acl", "relcl"}
+            for t in verb.subtree
+        )
+        earlier = [f for f in leaks if f.mention.span.start < verb.idx]
+        if said_stolen and earlier:
+            source = earlier[-1]
+            out.append(
+                RoleFact(source.mention, "Seller", "sale", trigger, fs[0].sentence, fs[0].status)
+            )
+    return out
 
 
 def _arrested_sellers(doc: Doc, mentions: list[Mention], facts: list[RoleFact]) -> list[RoleFact]:
