@@ -115,3 +115,22 @@ def test_data_handed_on_with_its_seller_named_keeps_that_seller(extractor):
     x = extract(extractor, "A technician surnamed Luo stole 80,000 customer records. A broker "
                            "surnamed Fang sold the stolen records to insurance agents.")
     assert with_role(x, "Seller") == {"Fang"}
+
+
+def test_the_owner_of_a_raided_system_held_the_data(extractor):
+    x = extract(extractor, "A clerk surnamed Qin used her access to the clinic's registration "
+                           "system to steal the records of 9,000 patients.")
+    holders = {e.label for e in x.entities if "DataHolder" in e.roles}
+    assert any("clinic" in h for h in holders), holders
+
+
+def test_servers_of_named_shops_make_them_data_holders(extractor):
+    x = extract(extractor, "Hackers stole order data by breaking into the servers of "
+                           "Brightmart Inc and Cobalt Books Ltd.")
+    holders = {e.label for e in x.entities if "DataHolder" in e.roles}
+    assert {"Brightmart Inc", "Cobalt Books Ltd"} <= holders, holders
+
+
+def test_a_system_mentioned_without_a_leak_makes_no_data_holder(extractor):
+    x = extract(extractor, "The bank upgraded the servers of its branches last year.")
+    assert not any("DataHolder" in e.roles for e in x.entities)

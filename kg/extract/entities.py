@@ -110,10 +110,11 @@ class EntityTable:
                     self._add(
                         m, last_org, f"'{m.span.text}' refers back to the organisation named before"
                     )
-                continue  # "the company" with nothing named before: no entity of its own
+                    continue
+                # "the bank" with nothing named before: the report's one bank, by that name
             key, note = self._key_for(m, full_names, last_group, last_agency_of_kind)
             self._add(m, key, note)
-            if m.kind in {"org", "website"} and m.label[:1].isupper():
+            if m.kind in {"org", "website"}:  # "a shopping platform ... the company's database"
                 last_org = key
             if m.kind == "group" or (m.kind == "people" and m.roles):
                 last_group = m

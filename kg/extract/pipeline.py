@@ -54,6 +54,11 @@ KIND_PROPERTY = {
     "law": "law",
 }
 SUSPECT_CONTEXT = {
+    "leak",
+    "steal",
+    "sell",
+    "copy",
+    "download",
     "suspect",
     "among",
     "include",
@@ -118,6 +123,7 @@ class Extractor:
         facts += _method_owner_facts(doc, mentions)
         facts += _arrested_sellers(doc, mentions, facts)
         facts += _sellers_of_stolen_data(doc, facts)
+        facts += _owners_of_raided_systems(doc, mentions, facts)
         keep: set[str] = set()
         facts = [
             f for f in facts if f.role == "Target" or f.mention.label.lower() not in VAGUE_ACTORS
@@ -464,6 +470,78 @@ def _method_owner_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
         for o in owners:
             facts.append(RoleFact(o, "DataHolder", "leak", m.head, m.sentence))
     return facts
+
+
+VAGUE_HOLDERS = {
+    "businesses",
+    "companies",
+    "firms",
+    "organisations",
+    "organizations",
+    "business",
+    "company",
+    "firm",
+    "organisation",
+    "organization",
+    "institutions",
+}
+SYSTEM_NOUNS = {
+    "system",
+    "systems",
+    "database",
+    "databases",
+    "server",
+    "servers",
+    "network",
+    "networks",
+    "software",
+    "computer",
+    "computers",
+    "platform",
+    "portal",
+    "records",
+    "files",
+    "app",
+    "accounts",
+    "website",
+    "websites",
+}
+
+
+def _owners_of_raided_systems(
+    doc: Doc, mentions: list[Mention], facts: list[RoleFact]
+) -> list[RoleFact]:
+    """In a sentence that reports a leak, the organisation whose system, database, servers or
+    computers it names held the data: 'the hospital's registration system', 'the servers of
+    online shopping malls', 'planted Trojans on the computers of several shops'."""
+    from kg.extract.frames import MentionIndex, resolve
+
+    leak_sents = {f.sentence: f for f in facts if f.frame == "leak" and f.role == "LeakSource"}
+    if not leak_sents:
+        return []
+    idx = MentionIndex(doc, mentions)
+    out = []
+    for si, sent in enumerate(doc.sents):
+        fact = leak_sents.get(si)
+        if fact is None:
+            continue
+        for tok in sent:
+            if tok.lower_ not in SYSTEM_NOUNS:
+                continue
+            owners = [c for c in tok.children if c.dep_ == "poss"]
+            owners += [
+                p
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for p in c.children
+                if p.dep_ == "pobj"
+            ]
+            for o in owners:
+                for m in resolve(idx, o, {"org", "website", "sector"}):
+                    if m.label.lower() in VAGUE_HOLDERS:
+                        continue  # "the system of some businesses" names nobody in particular
+                    out.append(RoleFact(m, "DataHolder", "leak", fact.trigger, si, fact.status))
+    return out
 
 
 STOLEN_DATA_WORDS = {"steal", "stolen", "leak", "leaked", "obtain", "obtained", "hack", "hacked"}
