@@ -230,7 +230,10 @@ def _add_legal_statuses(
         actor = keys.get(key)
         if actor is None:
             continue
-        node = DTI[f"status/{article.id}/{event.evidence.start}/{slug(key)}-{event.status}"]
+        # the actor's key is hashed, not spelled out: a redacted export rewrites the
+        # actor's own IRI, and a name must not survive in another node's IRI
+        who = hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+        node = DTI[f"status/{article.id}/{event.evidence.start}/{who}-{event.status}"]
         g.add((node, RDF.type, DT.LegalStatusAssertion))
         g.add((node, DT.statusOf, actor))
         g.add((node, DT.legalStatus, DTC[f"claim-status/{event.status}"]))
