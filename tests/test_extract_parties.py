@@ -134,3 +134,10 @@ def test_servers_of_named_shops_make_them_data_holders(extractor):
 def test_a_system_mentioned_without_a_leak_makes_no_data_holder(extractor):
     x = extract(extractor, "The bank upgraded the servers of its branches last year.")
     assert not any("DataHolder" in e.roles for e in x.entities)
+
+
+def test_a_quote_is_said_by_the_person_a_title_names(extractor):
+    x = extract(extractor, '"I sold the phone numbers of 2,000 customers online," an arrestee '
+                           "surnamed Tan was quoted as saying.")
+    assert "Tan" in with_role(x, "Seller")
+    assert not any(e.label == "arrestee" for e in x.entities)

@@ -313,6 +313,10 @@ def _speakers(doc: Doc, actors: list[Mention]) -> dict[int, Mention]:
             if t.lemma_ in {"say", "tell", "quote", "confess", "admit", "claim"}:
                 for c in t.subtree:
                     if c.dep_ in {"nsubj", "nsubjpass"}:
+                        named = _name_after_title(c, actors)
+                        if named is not None:  # "an arrestee surnamed Shi is quoted as saying"
+                            out[sent.start_char] = named
+                            continue
                         for m in actors:
                             if (
                                 m.kind in {"person", "people"}
@@ -321,6 +325,16 @@ def _speakers(doc: Doc, actors: list[Mention]) -> dict[int, Mention]:
                             ):
                                 out[sent.start_char] = m
     return out
+
+
+def _name_after_title(tok: Token, actors: list[Mention]) -> Mention | None:
+    """The person a title names: 'a man surnamed X', 'an arrestee named X'."""
+    for c in tok.subtree:
+        if c.i > tok.i and c.i <= tok.i + 3 and c.lower_ in {"surnamed", "named", "called"}:
+            for m in actors:
+                if m.kind == "person" and c.idx < m.span.start <= c.idx + len(c.text) + 2:
+                    return m
+    return None
 
 
 def _sentence_speaker(idx: MentionIndex, tok: Token) -> Mention | None:

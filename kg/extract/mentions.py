@@ -405,6 +405,13 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
             continue
         if tok.i + 1 < len(doc) and doc[tok.i + 1].idx in person_chars and tok.pos_ == "NOUN":
             continue  # a title before a name: "the suspect Chu" is Chu
+        if (
+            tok.i + 2 < len(doc)
+            and doc[tok.i + 1].lower_ in {"surnamed", "named"}
+            and doc[tok.i + 2].idx in person_chars
+            and tok.pos_ == "NOUN"
+        ):
+            continue  # "an arrestee surnamed Shi" is Shi
         if (tok.dep_ == "appos" and tok.head.idx in person_chars) or any(
             c.dep_ == "appos" and c.idx in person_chars for c in tok.children
         ):
