@@ -141,3 +141,13 @@ def test_a_quote_is_said_by_the_person_a_title_names(extractor):
                            "surnamed Tan was quoted as saying.")
     assert "Tan" in with_role(x, "Seller")
     assert not any(e.label == "arrestee" for e in x.entities)
+
+
+def test_every_name_in_a_list_of_arrested_people_is_a_target(extractor):
+    x = extract(extractor, "Someone sold customer data through QQ, police learned in May. "
+                           "Zhao, Qian and two other people were arrested.")
+    targets = set()
+    for ev in x.events:
+        targets |= {k for role, k in ev.participants if role == "target"}
+    labels = {e.label for e in x.entities if e.key in targets}
+    assert {"Zhao", "Qian"} <= labels, labels

@@ -874,8 +874,16 @@ def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
             act = enforcement[lemma]
             if agencies or (subj_tok is None and _passive):
                 add(agencies, "Agency", "enforcement", verb, act["status"], act["action"])
+                # "Liu, He and three others were arrested": the parser may leave the list's
+                # first name hanging off the verb instead of joining it to the subject
+                listed = [
+                    m
+                    for c in verb.children
+                    if _passive and c.dep_ in {"npadvmod", "dep", "nmod"} and c.i < verb.i
+                    for m in resolve(idx, c, {"person"})
+                ]
                 add(
-                    [m for m in obj_ments if m.kind in PERSONLIKE],
+                    [m for m in obj_ments if m.kind in PERSONLIKE] + listed,
                     "Target",
                     "enforcement",
                     verb,
