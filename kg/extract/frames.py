@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.mentions import is_money
+from kg.extract.mentions import _np_bounds, clean_label, is_money
 from kg.extract.nlp import text_of
 from kg.model import Mention
+from kg.model import Span as TextSpan
 from kg.vocab import lexicon
 
 DATA_WORDS = {
@@ -373,8 +374,6 @@ def resolve_parties(idx: MentionIndex, tok: Token, kinds: set[str]) -> list[Ment
 
 def _party_mention(idx: MentionIndex, tok: Token) -> Mention | None:
     """A noun phrase naming who received or supplied data, as a 'people' or 'org' mention."""
-    from kg.extract.mentions import _np_bounds, clean_label
-
     if (
         tok.pos_ not in {"NOUN", "PROPN"}
         or tok.lower_ in DATA_WORDS | NOT_PARTIES
@@ -389,8 +388,6 @@ def _party_mention(idx: MentionIndex, tok: Token) -> Mention | None:
     label = clean_label(" ".join(t.text for t in words))
     if not label or label.lower() in VAGUE_ACTORS:
         return None
-    from kg.model import Span as TextSpan
-
     first = idx.doc[start]
     kind = "org" if tok.lower_ in ORG_NOUNS else "people"
     return Mention(
@@ -694,13 +691,16 @@ def _status(verb: Token) -> str:
     return "reported"
 
 
-def role_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
+def role_facts(
+    doc: Doc, mentions: list[Mention], sent_of: dict[int, int] | None = None
+) -> list[RoleFact]:
     """Every role the parse supports, verb by verb."""
     lex = lexicon()
     frames = {k: set(v) for k, v in lex["frames"].items()}
     enforcement = lex["enforcement_actions"]
     idx = MentionIndex(doc, mentions)
-    sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
+    if sent_of is None:
+        sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
     facts: list[RoleFact] = []
 
     def add(

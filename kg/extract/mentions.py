@@ -170,6 +170,22 @@ def _span(doc: Doc, start: int, end: int) -> Span:
     return Span(start, end, text_of(doc)[start:end])
 
 
+def _mention_at(
+    doc: Doc, start: int, end: int, kind: str, label: str, sent_of: dict[int, int]
+) -> Mention | None:
+    """A mention of the text between two offsets, anchored to the tokens it falls on."""
+    sp = doc.char_span(start, end, alignment_mode="expand")
+    if sp is None:
+        return None
+    return Mention(
+        span=_span(doc, start, end),
+        kind=kind,
+        label=label,
+        sentence=sent_of[sp.start],
+        head=sp.root.i,
+    )
+
+
 def _tok_span(span: SpacySpan) -> Span:
     return Span(span.start_char, span.end_char, span.text)
 
@@ -709,18 +725,9 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
         )
     # Website names: "shop.com"
     for m in DOMAIN.finditer(text_of(doc)):
-        sp = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-        if sp is None:
-            continue
-        out.append(
-            Mention(
-                span=_span(doc, m.start(), m.end()),
-                kind="website",
-                label=m.group(0),
-                sentence=sent_of[sp.start],
-                head=sp.root.i,
-            )
-        )
+        site = _mention_at(doc, m.start(), m.end(), "website", m.group(0), sent_of)
+        if site is not None:
+            out.append(site)
     out.extend(
         _law_mentions(doc, sent_of, {(m.span.start, m.span.end) for m in out if m.kind == "law"})
     )
@@ -777,16 +784,9 @@ def _agency_names(
         if len(words) < 2 or not _has_word(low, keywords) or _has_word(low, not_agency):
             continue
         start = m.start() + m.group(0).find(words[0])
-        sp = doc.char_span(start, start + len(text), alignment_mode="expand")
-        if sp is None:
-            continue
-        yield Mention(
-            span=_span(doc, start, start + len(text)),
-            kind="agency",
-            label=clean_label(text),
-            sentence=sent_of[sp.start],
-            head=sp.root.i,
-        )
+        agency = _mention_at(doc, start, start + len(text), "agency", clean_label(text), sent_of)
+        if agency is not None:
+            yield agency
 
 
 LAW_NAME = re.compile(
@@ -827,16 +827,9 @@ def _law_mentions(
             continue
         if (start, end) in existing:
             continue
-        sp = doc.char_span(start, end, alignment_mode="expand")
-        if sp is None:
-            continue
-        yield Mention(
-            span=_span(doc, start, end),
-            kind="law",
-            label=clean_label(text),
-            sentence=sent_of[sp.start],
-            head=sp.root.i,
-        )
+        law = _mention_at(doc, start, end, "law", clean_label(text), sent_of)
+        if law is not None:
+            yield law
 
 
 PLACE_IN_NAME = re.compile(
@@ -892,16 +885,9 @@ def _places_in_agencies(
         if name.split()[0] in NOT_NAMES or name in {"Public", "National", "State", "Ministry"}:
             continue
         start = m.span.start + m.span.text.find(name)
-        sp = doc.char_span(start, start + len(name), alignment_mode="expand")
-        if sp is None:
-            continue
-        yield Mention(
-            span=_span(doc, start, start + len(name)),
-            kind="place",
-            label=name.strip(),
-            sentence=sent_of[sp.start],
-            head=sp.root.i,
-        )
+        place = _mention_at(doc, start, start + len(name), "place", name.strip(), sent_of)
+        if place is not None:
+            yield place
 
 
 def ad_hoc_data_mentions(doc: Doc, sent_of: dict[int, int], taken: set[int]) -> list[Mention]:

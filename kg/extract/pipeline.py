@@ -12,7 +12,16 @@ from spacy.tokens import Doc, Token
 
 from kg.extract import mentions as M
 from kg.extract.entities import EntityTable
-from kg.extract.frames import ORG_NOUNS, VAGUE_ACTORS, RoleFact, in_hedged_clause, role_facts
+from kg.extract.frames import (
+    ORG_NOUNS,
+    VAGUE_ACTORS,
+    MentionIndex,
+    RoleFact,
+    in_hedged_clause,
+    resolve,
+    role_facts,
+    subject_of,
+)
 from kg.extract.nlp import concept_matcher, load_nlp
 from kg.model import Article, Count, Event, Extraction, Mention, Money, Span, TimeExpr
 from kg.namespaces import CLAIM_STATUSES
@@ -101,7 +110,7 @@ class Extractor:
     def _from_doc(self, article: Article, doc: Doc) -> Extraction:
         sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
         mentions = _asserted(doc, self._mentions(doc, sent_of))
-        facts = role_facts(doc, mentions)
+        facts = role_facts(doc, mentions, sent_of)
         known = {(m.span.start, m.span.end, m.kind) for m in mentions}
         for f in facts:  # parties the frames found that the mention finder did not know
             if (f.mention.span.start, f.mention.span.end, f.mention.kind) not in known:
@@ -118,12 +127,15 @@ class Extractor:
                 )
         table = EntityTable(article.id)
         table.add_all(mentions)
-        facts += _employment_facts(doc, mentions, table, facts)
+        # one index for the later rules: they resolve actors and organisations, which the
+        # insider-method mentions added below do not change
+        idx = MentionIndex(doc, mentions)
+        facts += _employment_facts(doc, idx, table, facts, sent_of)
         mentions += _insider_methods(facts, table)
-        facts += _method_owner_facts(doc, mentions)
+        facts += _method_owner_facts(doc, idx, mentions)
         facts += _arrested_sellers(doc, mentions, facts)
         facts += _sellers_of_stolen_data(doc, facts)
-        facts += _owners_of_raided_systems(doc, mentions, facts)
+        facts += _owners_of_raided_systems(doc, idx, facts)
         keep: set[str] = set()
         facts = [
             f for f in facts if f.role == "Target" or f.mention.label.lower() not in VAGUE_ACTORS
@@ -362,18 +374,18 @@ def _impersonated(tok: Token) -> bool:
 
 
 def _employment_facts(
-    doc: Doc, mentions: list[Mention], table: EntityTable, facts: list[RoleFact]
+    doc: Doc,
+    idx: MentionIndex,
+    table: EntityTable,
+    facts: list[RoleFact],
+    sent_of: dict[int, int],
 ) -> list[RoleFact]:
     """Staff of an organisation or sector who are suspects are insiders; their employer held
     the data ('staff in banking', 'the former director of operations for X'); so does the
     workplace of a leak source ('X, who worked at a call centre, copied ...')."""
-    from kg.extract.frames import MentionIndex, resolve, subject_of
-
     actor_keys = {table.of(f.mention) for f in facts if f.role == "LeakSource"}
     staff_words = set(lexicon()["actor_nouns"]["staff"]) | {"insider", "insiders"}
-    idx = MentionIndex(doc, mentions)
     out: list[RoleFact] = []
-    sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
     holders = {"org", "website", "sector"}
     for tok in doc:
         works = tok.pos_ == "VERB" and tok.lemma_.lower() in {"work", "employ"}
@@ -449,11 +461,8 @@ def _workplaces(tok: Token) -> list[Token]:
     return out
 
 
-def _method_owner_facts(doc: Doc, mentions: list[Mention]) -> list[RoleFact]:
+def _method_owner_facts(doc: Doc, idx: MentionIndex, mentions: list[Mention]) -> list[RoleFact]:
     """Whose weakness let the data out: 'operators' vulnerabilities', 'websites have holes'."""
-    from kg.extract.frames import MentionIndex, resolve
-
-    idx = MentionIndex(doc, mentions)
     facts = []
     for m in mentions:
         if m.kind != "method":
@@ -508,18 +517,13 @@ SYSTEM_NOUNS = {
 }
 
 
-def _owners_of_raided_systems(
-    doc: Doc, mentions: list[Mention], facts: list[RoleFact]
-) -> list[RoleFact]:
+def _owners_of_raided_systems(doc: Doc, idx: MentionIndex, facts: list[RoleFact]) -> list[RoleFact]:
     """In a sentence that reports a leak, the organisation whose system, database, servers or
     computers it names held the data: 'the hospital's registration system', 'the servers of
     online shopping malls', 'planted Trojans on the computers of several shops'."""
-    from kg.extract.frames import MentionIndex, resolve
-
     leak_sents = {f.sentence: f for f in facts if f.frame == "leak" and f.role == "LeakSource"}
     if not leak_sents:
         return []
-    idx = MentionIndex(doc, mentions)
     out = []
     for si, sent in enumerate(doc.sents):
         fact = leak_sents.get(si)
