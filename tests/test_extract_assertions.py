@@ -3,22 +3,13 @@ organisations named with a description."""
 
 from __future__ import annotations
 
-import hashlib
-
-import pytest
+from texts import article
 
 from kg.extract.pipeline import Extractor
-from kg.model import Article
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
 
 
 def extract(extractor: Extractor, text: str):
-    art = Article(text=text, path="t.txt", sha256=hashlib.sha256(text.encode()).hexdigest())
-    return extractor.extract(art)
+    return extractor.extract(article(text))
 
 
 def kinds(x, kind: str) -> set[str]:

@@ -3,26 +3,17 @@ merge), people kept apart across articles, agencies, places and concepts merged 
 
 from __future__ import annotations
 
-import hashlib
-
-import pytest
 from rdflib import RDF
+from texts import article
 
 from kg.extract.pipeline import Extractor
 from kg.graph import entity_iri, extractions_to_graph
-from kg.model import Article, Entity, Extraction
+from kg.model import Entity, Extraction
 from kg.namespaces import DT
 
 
-@pytest.fixture(scope="module")
-def ex() -> Extractor:
-    return Extractor()
-
-
 def extract(ex: Extractor, text: str) -> Extraction:
-    a = Article(text=text, path="t.txt", sha256=hashlib.sha256(text.encode()).hexdigest(),
-                published="2020-05-01")
-    return ex.extract(a)
+    return ex.extract(article(text, published="2020-05-01"))
 
 
 def named(x: Extraction, name: str) -> list[Entity]:

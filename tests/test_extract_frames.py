@@ -3,23 +3,15 @@ gerunds, relative clauses and pronouns; negated and hypothetical acts give no ro
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
+from texts import article
 
 from kg.extract.pipeline import Extractor
-from kg.model import Article, Extraction
-
-
-@pytest.fixture(scope="module")
-def ex() -> Extractor:
-    return Extractor()
+from kg.model import Extraction
 
 
 def extract(ex: Extractor, text: str) -> Extraction:
-    a = Article(text=text, path="t.txt", sha256=hashlib.sha256(text.encode()).hexdigest(),
-                published="2020-05-01")
-    return ex.extract(a)
+    return ex.extract(article(text, published="2020-05-01"))
 
 
 def roles(x: Extraction) -> dict[str, set[str]]:

@@ -3,27 +3,15 @@ data categories, agencies, places and laws, each on a small hand-written sentenc
 
 from __future__ import annotations
 
-import hashlib
-
-import pytest
+from texts import article
 
 from kg.extract import mentions as M
 from kg.extract.pipeline import Extractor
-from kg.model import Article, Entity, Extraction, Mention
-
-
-@pytest.fixture(scope="module")
-def ex() -> Extractor:
-    return Extractor()
-
-
-def article(text: str) -> Article:
-    return Article(text=text, path="t.txt", sha256=hashlib.sha256(text.encode()).hexdigest(),
-                   published="2020-05-01")
+from kg.model import Entity, Extraction, Mention
 
 
 def extract(ex: Extractor, text: str) -> Extraction:
-    return ex.extract(article(text))
+    return ex.extract(article(text, published="2020-05-01"))
 
 
 def mentions(ex: Extractor, text: str) -> list[Mention]:

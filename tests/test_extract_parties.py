@@ -3,27 +3,13 @@ names, names NER calls organisations, agencies named two ways, victims named as 
 
 from __future__ import annotations
 
-import hashlib
-
-import pytest
+from texts import article
 
 from kg.extract.pipeline import Extractor
-from kg.model import Article
-
-
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
 
 
 def extract(extractor: Extractor, text: str):
-    art = Article(
-        text=text,
-        path="t.txt",
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
-        published="2021-03-01",
-    )
-    return extractor.extract(art)
+    return extractor.extract(article(text, published="2021-03-01"))
 
 
 def with_role(x, role: str) -> set[str]:

@@ -3,33 +3,23 @@ evidence offsets, the graph it makes, and the hand-written fixture reports."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
 import yaml
 from rdflib import RDF
+from texts import article
 
 from kg.extract.pipeline import Extractor
 from kg.graph import entity_iri, extractions_to_graph
-from kg.model import Article, Event, Extraction
+from kg.model import Event, Extraction
 from kg.namespaces import DT, DTC
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "articles"
 
 
-@pytest.fixture(scope="module")
-def ex() -> Extractor:
-    return Extractor()
-
-
-def article(text: str, published: str | None = "2020-05-01") -> Article:
-    return Article(text=text, path="t.txt", sha256=hashlib.sha256(text.encode()).hexdigest(),
-                   published=published)
-
-
 def extract(ex: Extractor, text: str) -> Extraction:
-    return ex.extract(article(text))
+    return ex.extract(article(text, published="2020-05-01"))
 
 
 def events(x: Extraction, kind: str) -> list[Event]:
@@ -178,7 +168,7 @@ def test_article_with_no_trade_gives_no_roles(ex):
 def test_extract_many_equals_extract(ex):
     texts = ["A man surnamed Wang sold the ID numbers to a broker.",
              "Hackers stole 3,000 passwords from a shop."]
-    arts = [article(t) for t in texts]
+    arts = [article(t, published="2020-05-01") for t in texts]
     assert list(ex.extract_many(arts)) == [ex.extract(a) for a in arts]
 
 

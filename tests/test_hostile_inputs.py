@@ -166,30 +166,17 @@ def test_malformed_sparql_is_a_one_line_error(corpus: Path, tmp_path: Path) -> N
     assert len([ln for ln in proc.stderr.splitlines() if ln.strip()]) == 1
 
 
-@pytest.fixture(scope="module")
-def extractor():
-    from kg.extract.pipeline import Extractor
-
-    return Extractor()
-
-
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.text(max_size=400))
 def test_any_text_gives_a_graph_that_parses_and_validates(extractor, text: str) -> None:
-    import hashlib
+    from texts import article
 
     from kg.graph import extractions_to_graph, serialize_turtle
-    from kg.model import Article
     from kg.validate import validate_graph
 
-    art = Article(
-        text=text,
-        path="any.txt",
-        sha256=hashlib.sha256(text.encode("utf-8", "replace")).hexdigest(),
-    )
-    g = extractions_to_graph([extractor.extract(art)])
+    g = extractions_to_graph([extractor.extract(article(text, path="any.txt"))])
     reparsed = Graph()
     reparsed.parse(data=serialize_turtle(g), format="turtle")
     assert len(reparsed) == len(g)
