@@ -280,6 +280,7 @@ def _commit(tmp: Path, out: Path) -> dict[str, Path]:
 def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) -> BuildResult:
     """Write graph.ttl, graph.html and the report into a temporary folder inside ``out``, then
     move them in; a failed or killed build leaves the previous outputs as they were."""
+    from kg.analyze import analyze, project
     from kg.graph import serialize_turtle
     from kg.render import write_html
     from kg.report import write_report
@@ -289,11 +290,19 @@ def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) 
     check_writable(out)
     _remove_stale_tmp(out)
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{os.getpid()}-", dir=out))
+    made: list = []
+
+    def projection():
+        """The networkx-ready projection, made once for both the page and the report."""
+        if not made:
+            made.append(project(result.graph))
+        return made[0]
+
     steps: list[tuple[str, Callable[[], object]]] = [
         ("turtle", lambda: (tmp / "graph.ttl").write_text(serialize_turtle(result.graph),
                                                           encoding="utf-8")),
-        ("html", lambda: write_html(result.graph, tmp / "graph.html", settings=settings)),
-        ("report", lambda: write_report(result.graph, tmp, settings=settings)),
+        ("html", lambda: write_html(projection(), tmp / "graph.html", settings=settings)),
+        ("report", lambda: write_report(analyze(projection()), tmp, settings=settings)),
     ]
     try:
         for name, step in steps:
