@@ -1,12 +1,14 @@
 """Orchestration of a build: read -> extract (cached, in parallel) -> graph -> outputs, the
 outputs written whole or not at all.
 
-Articles stream through: each extraction is added to the graph as it arrives and then
-dropped, so memory follows the graph, not the parsed texts.
+Articles stream through: each extraction becomes its article's block of triples (kg.corpus)
+as it arrives and is then dropped, so memory follows neither the parsed texts nor
+the graph; files unchanged since the last build into the same folder are not read again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -17,17 +19,23 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
-from kg.errors import OutputError
+from kg.corpus import ArticleGraph, CorpusStore, CorpusView, FileStamp
+from kg.errors import InputError, OutputError
 from kg.model import Article, Extraction
 from kg.settings import DEFAULT, Settings
+
+if TYPE_CHECKING:
+    from kg.analyze.projection import Projection
 
 # Full Extraction records are kept in BuildResult.extractions up to this many articles (enough
 # for evaluation runs); past it only the light ArticleSummary list is kept.
 KEEP_EXTRACTIONS = 1000
 _TMP_PREFIX = ".kg-build-"
+CORPUS_DIRNAME = "corpus"  # inside the cache folder
 
 
 @dataclass(frozen=True)
@@ -41,21 +49,55 @@ class ArticleSummary:
     cached: bool
 
 
-@dataclass
 class BuildResult:
     """What a build made: the graph, what came from each article and where outputs went.
 
-    ``extractions`` holds the full records when the build had at most KEEP_EXTRACTIONS
-    articles and is empty otherwise; ``articles`` always has one summary per article.
-    ``stats`` counts articles, cached, extracted, failed and corrupt cache entries."""
+    ``graph`` is an rdflib Graph, loaded from the build's corpus only when first asked for
+    (about 1 KB of memory per triple); ``triples`` counts it without loading it.
+    ``extractions`` holds the full records of the articles read in this build (unchanged
+    files are not read again) when there were at most KEEP_EXTRACTIONS of them;
+    ``articles`` always has one summary per article. ``stats`` counts articles, unchanged,
+    cached, extracted, failed, removed and corrupt cache entries."""
 
-    graph: Graph
-    extractions: list[Extraction] = field(default_factory=list)
-    outputs: dict[str, Path] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    articles: list[ArticleSummary] = field(default_factory=list)
-    stats: dict[str, int] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
+    def __init__(self, graph: Graph | None = None, *, corpus: CorpusView | None = None,
+                 extractions: list[Extraction] | None = None,
+                 warnings: list[str] | None = None,
+                 articles: list[ArticleSummary] | None = None,
+                 stats: dict[str, int] | None = None) -> None:
+        if graph is None and corpus is None:
+            raise ValueError("a BuildResult needs a graph or a corpus")
+        self._graph = graph
+        self.corpus = corpus
+        self.extractions = extractions or []
+        self.warnings = warnings or []
+        self.articles = articles or []
+        self.stats = stats or {}
+        self.outputs: dict[str, Path] = {}
+        self.timings: dict[str, float] = {}
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._graph = self.corpus.graph()
+        return self._graph
+
+    @property
+    def triples(self) -> int:
+        return self.corpus.triples if self.corpus is not None else len(self._graph)
+
+    def projection(self) -> Projection:
+        """The entity-level projection the page and report share."""
+        from kg.analyze import project
+
+        return self.corpus.projection() if self.corpus is not None else project(self.graph)
+
+    def write_turtle(self, path: Path) -> None:
+        from kg.graph import serialize_turtle
+
+        if self.corpus is not None:
+            self.corpus.write_turtle(path)
+        else:
+            path.write_text(serialize_turtle(self.graph), encoding="utf-8")
 
 
 def default_cache_dir(out: str | Path) -> Path:
@@ -65,43 +107,128 @@ def default_cache_dir(out: str | Path) -> Path:
     return Path(out) / CACHE_DIRNAME
 
 
+@dataclass
+class _Story:
+    """One story of this build: the files it is read from, and its article if it was read."""
+
+    key: str
+    files: list[Path] = field(default_factory=list)
+    stamps: list[FileStamp] = field(default_factory=list)
+    copies: list[Article | None] = field(default_factory=list)
+    article: Article | None = None  # None: unchanged since the last build, left unread
+
+
+def story_key(text: str) -> str:
+    """The corpus's name for a story: texts that are one story share it."""
+    from kg.read import same_story_key
+
+    return hashlib.sha256(same_story_key(text).encode("utf-8")).hexdigest()
+
+
+def _plan(files: list[Path], corpus: CorpusStore, fresh: bool, warn: Callable[[str], None],
+          settings: Settings) -> list[_Story]:
+    """Group the files into stories, reading only the files whose stamp changed; a story is
+    left unread when its files are exactly the ones the corpus already holds it from."""
+    from functools import reduce
+
+    from kg.cache import article_key
+    from kg.read import merge_copies, read_article
+
+    def read(f: Path) -> Article | None:
+        try:
+            return read_article(f, settings=settings, warn=warn)
+        except InputError as e:
+            warn(f"skipped {e}")
+            return None
+
+    stories: dict[str, _Story] = {}
+    for f in files:
+        try:
+            stamp = FileStamp.of(f)
+        except OSError as e:
+            warn(f"skipped {f}: {e.strerror or e}")
+            continue
+        key = None if fresh else corpus.story_of(stamp)
+        art = None
+        if key is None:
+            if (art := read(f)) is None:
+                continue
+            key = story_key(art.text)
+        story = stories.setdefault(key, _Story(key))
+        if story.files:
+            warn(f"{f} is the same story as {story.files[0]}: read once")
+        story.files.append(f)
+        story.stamps.append(stamp)
+        story.copies.append(art)
+    if not stories:
+        raise InputError(f"no articles found: all {len(files)} file(s) were skipped "
+                         "(see the warnings)")
+    for story in stories.values():
+        rec = corpus.record(story.key)
+        stamps = tuple(story.stamps)
+        if rec is not None and rec.files == stamps:
+            continue
+        copies = [c if c is not None else read(f) for c, f in zip(story.copies, story.files,
+                                                                  strict=True)]
+        story.article = reduce(merge_copies, [c for c in copies if c is not None])
+        if (rec is not None and [f.path for f in rec.files] == [s.path for s in stamps]
+                and rec.article_key == article_key(story.article)):
+            corpus.restamp(story.key, stamps)  # touched, not changed
+            story.article = None
+    return list(stories.values())
+
+
 class _Assembly:
-    """The graph under construction and the light record of each article added to it."""
+    """The stories going into the corpus, and the light record of each."""
 
-    def __init__(self, keep_extractions: int, advance: Callable[[], None]) -> None:
-        from kg.graph import new_graph
-
-        self.graph = new_graph()
+    def __init__(self, corpus: CorpusStore, keep_extractions: int,
+                 advance: Callable[[], None]) -> None:
+        self.corpus = corpus
         self.keep = keep_extractions
         self.advance = advance
         self.summaries: dict[int, ArticleSummary] = {}
-        self.kept: dict[int, Extraction] = {}
+        self.kept: dict[int, Extraction] | None = {}  # None once past keep_extractions
         self.later: dict[int, tuple[str, ...]] = {}  # extraction warnings by article index
-        self.counts = {"articles": 0, "cached": 0, "extracted": 0, "failed": 0}
+        self.counts = {"articles": 0, "unchanged": 0, "cached": 0, "extracted": 0, "failed": 0}
 
-    def take(self, i: int, x: Extraction, cached: bool) -> None:
-        """Add article ``i``'s triples; keep its full record only while the build is small."""
-        from kg.graph import add_extraction
+    def unchanged(self, i: int, story: _Story) -> None:
+        rec = self.corpus.record(story.key)
+        self.summaries[i] = ArticleSummary(rec.article_id, rec.path, rec.entities, rec.events,
+                                           cached=True)
+        self.counts["articles"] += 1
+        self.counts["unchanged"] += 1
+        self.advance()
 
-        add_extraction(self.graph, x)
+    def take(self, i: int, story: _Story, x: Extraction, ag: ArticleGraph, cached: bool,
+             ok: bool = True) -> None:
+        """Store article ``i``'s triples; keep its full record only while the build is small.
+
+        A failed extraction is stored without file stamps, so the next build tries again."""
+        from kg.cache import article_key
+
+        self.corpus.put(story.key, tuple(story.stamps) if ok else (), article_key(x.article),
+                        x.article.path, x.article.id, ag)
         self.summaries[i] = ArticleSummary(x.article.id, x.article.path, len(x.entities),
                                            len(x.events), cached)
         if x.warnings:
             self.later[i] = x.warnings
-        if len(self.summaries) <= self.keep:
+        if self.kept is not None and len(self.kept) < self.keep:
             self.kept[i] = x
         else:
-            self.kept.clear()
+            self.kept = None
         self.counts["articles"] += 1
         self.counts["cached" if cached else "extracted"] += 1
+        if not ok:
+            self.counts["failed"] += 1
         self.advance()
 
-    def result(self, warnings: list[str]) -> BuildResult:
+    def result(self, corpus: CorpusView, warnings: list[str]) -> BuildResult:
         """In article order, whatever order the extractions arrived in."""
         warnings = warnings + [w for i in sorted(self.later) for w in self.later[i]]
-        return BuildResult(graph=self.graph, warnings=warnings, stats=dict(self.counts),
+        kept = self.kept or {}
+        return BuildResult(corpus=corpus, warnings=warnings, stats=dict(self.counts),
                            articles=[self.summaries[i] for i in sorted(self.summaries)],
-                           extractions=[self.kept[i] for i in sorted(self.kept)])
+                           extractions=[kept[i] for i in sorted(kept)])
 
 
 def build_graph(
@@ -118,61 +245,63 @@ def build_graph(
 ) -> BuildResult:
     """Read and extract every article under the inputs into one graph.
 
-    Extractions found in ``cache_dir`` are reused unless ``fresh``; new ones are stored there.
-    ``executor`` names where extraction runs (local, serial, process, dask) with ``workers``
-    processes (default: settings.workers); ``scheduler`` is a dask scheduler address."""
+    With a ``cache_dir``, the built corpus is kept there: files unchanged since the last
+    build are not read again, and extractions found in the cache are reused (``fresh``
+    ignores both). ``executor`` names where extraction runs (local, serial, process, dask)
+    with ``workers`` processes (default: settings.workers); ``scheduler`` is a dask
+    scheduler address."""
     from kg.cache import ExtractionCache
+    from kg.corpus import CorpusStore, article_graph, corpus_fingerprint
     from kg.executors import ExecutorOptions, get_executor
-    from kg.read import iter_articles
+    from kg.read import list_inputs
 
     started = time.perf_counter()
-    inputs = list(inputs)  # walked twice: counted for the progress bar, then read
     warnings: list[str] = []
+    files = list_inputs(list(inputs), warn=warnings.append)
     cache = ExtractionCache(cache_dir, settings, warn=warnings.append) if cache_dir else None
+    corpus = CorpusStore(Path(cache_dir) / CORPUS_DIRNAME if cache_dir else None,
+                         corpus_fingerprint(settings), fresh=fresh, warn=warnings.append)
+    stories = _plan(files, corpus, fresh, warnings.append, settings)
+    removed = corpus.keep_only(s.key for s in stories)
     options = ExecutorOptions(workers=max(1, workers or settings.workers),
                               chunk_size=max(1, settings.batch_size), scheduler=scheduler)
     ex = get_executor(executor, settings, options)
-    with ex, _progress_bar(progress, inputs) as advance:
-        work = _Assembly(keep_extractions, advance)
-        sent: deque[int] = deque()  # index of each article handed to the executor
+    with ex, _progress_bar(progress, len(stories)) as advance:
+        work = _Assembly(corpus, keep_extractions, advance)
+        sent: deque[int] = deque()  # index of each story handed to the executor
 
         def misses() -> Iterator[Article]:
-            """The articles the cache cannot answer; cached ones go straight into the graph."""
-            for i, article in enumerate(iter_articles(inputs, warn=warnings.append)):
-                hit = None if (cache is None or fresh) else cache.get(article)
+            """The articles neither the corpus nor the cache can answer."""
+            for i, story in enumerate(stories):
+                if story.article is None:
+                    work.unchanged(i, story)
+                    continue
+                hit = None if (cache is None or fresh) else cache.get(story.article)
                 if hit is not None:
-                    work.take(i, hit, cached=True)
+                    work.take(i, story, hit, article_graph(hit), cached=True)
                 else:
                     sent.append(i)
-                    yield article
+                    yield story.article
 
         for done in ex.map(misses()):
-            work.take(sent.popleft(), done.extraction, cached=False)
-            if not done.ok:
-                work.counts["failed"] += 1
-            elif cache is not None:
+            i = sent.popleft()
+            work.take(i, stories[i], done.extraction,
+                      done.graph or article_graph(done.extraction), cached=False, ok=done.ok)
+            if done.ok and cache is not None:
                 cache.put(done.extraction)
-
+    corpus.commit()
+    view = corpus.view()
     if cache is not None:
         cache.prune()
         work.counts["corrupt"] = cache.stats.corrupt
-    result = work.result(warnings)
+    work.counts["removed"] = removed
+    result = work.result(view, warnings)
     result.timings["extract"] = time.perf_counter() - started
     return result
 
 
-def _count_inputs(inputs: Iterable[str | Path]) -> int | None:
-    """How many article files the inputs hold, for the progress bar (None if unknown)."""
-    try:
-        from kg.read import list_inputs
-
-        return len(list_inputs(inputs))
-    except Exception:  # the reader reports bad inputs itself, with a proper error
-        return None
-
-
 @contextmanager
-def _progress_bar(show: bool, inputs: list[str | Path]) -> Iterator[Callable[[], None]]:
+def _progress_bar(show: bool, total: int | None) -> Iterator[Callable[[], None]]:
     """A rich progress bar on stderr counting articles done; a no-op when not asked for or
     when stderr is not a terminal (a log file gets no bar)."""
     from rich.console import Console
@@ -194,7 +323,7 @@ def _progress_bar(show: bool, inputs: list[str | Path]) -> Iterator[Callable[[],
                TextColumn("articles"), TimeElapsedColumn(), TimeRemainingColumn())
     # No refresh thread: worker processes may be forked while the bar is up.
     with Progress(*columns, console=console, transient=True, auto_refresh=False) as bar:
-        task = bar.add_task("extracting", total=_count_inputs(inputs))
+        task = bar.add_task("extracting", total=total)
         last = 0.0
 
         def advance() -> None:
@@ -280,8 +409,7 @@ def _commit(tmp: Path, out: Path) -> dict[str, Path]:
 def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) -> BuildResult:
     """Write graph.ttl, graph.html and the report into a temporary folder inside ``out``, then
     move them in; a failed or killed build leaves the previous outputs as they were."""
-    from kg.analyze import analyze, project
-    from kg.graph import serialize_turtle
+    from kg.analyze import analyze
     from kg.render import write_html
     from kg.report import write_report
 
@@ -295,12 +423,11 @@ def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) 
     def projection():
         """The networkx-ready projection, made once for both the page and the report."""
         if not made:
-            made.append(project(result.graph))
+            made.append(result.projection())
         return made[0]
 
     steps: list[tuple[str, Callable[[], object]]] = [
-        ("turtle", lambda: (tmp / "graph.ttl").write_text(serialize_turtle(result.graph),
-                                                          encoding="utf-8")),
+        ("turtle", lambda: result.write_turtle(tmp / "graph.ttl")),
         ("html", lambda: write_html(projection(), tmp / "graph.html", settings=settings)),
         ("report", lambda: write_report(analyze(projection()), tmp, settings=settings)),
     ]

@@ -67,8 +67,9 @@ def build(
     for w in result.warnings:
         _warn(w)
     st = result.stats
-    typer.echo(f"built {len(result.graph)} triples from {st.get('articles', 0)} article(s) "
-               f"({st.get('cached', 0)} cached, {st.get('extracted', 0)} extracted)")
+    typer.echo(f"built {result.triples} triples from {st.get('articles', 0)} article(s) "
+               f"({st.get('unchanged', 0)} unchanged, {st.get('cached', 0)} cached, "
+               f"{st.get('extracted', 0)} extracted)")
     for name, path in sorted(result.outputs.items()):
         typer.echo(f"  {name:12s} {path}")
 

@@ -20,12 +20,15 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kg.errors import KgError
 from kg.model import Article, Extraction
 from kg.settings import Settings
+
+if TYPE_CHECKING:
+    from kg.corpus import ArticleGraph
 
 # Below this many articles the local executor stays in this process: starting workers that
 # each import and load spaCy (~2 s) costs more than splitting the work saves.
@@ -38,6 +41,7 @@ class Extracted:
 
     extraction: Extraction
     ok: bool = True
+    graph: ArticleGraph | None = None  # its triples, made in the worker
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,14 @@ def _failed(article: Article, err: BaseException) -> Extracted:
 
 
 def extract_chunk(articles: list[Article], settings: Settings) -> list[Extracted]:
+    """Extract a chunk, and turn each extraction into triples while still in the worker."""
+    from kg.corpus import article_graph
+
+    return [replace(e, graph=article_graph(e.extraction))
+            for e in _extract_chunk(articles, settings)]
+
+
+def _extract_chunk(articles: list[Article], settings: Settings) -> list[Extracted]:
     """Extract a chunk with the batched ``extract_many`` when the extractor has it; an article
     that makes the extractor raise becomes a warning, not a failed build."""
     ex = worker_extractor(settings)

@@ -1,8 +1,10 @@
-"""The build: incremental through the cache, streaming, and atomic about its outputs."""
+"""The build: incremental through the corpus store and the cache, streaming, and atomic
+about its outputs."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -15,9 +17,11 @@ from typer.testing import CliRunner
 
 import kg
 import kg.render
-from kg.build import BuildResult, build_graph
+import kg.namespaces
+from kg.build import CORPUS_DIRNAME, BuildResult, build_graph
 from kg.cache import CACHE_DIRNAME
 from kg.cli import app
+from kg.errors import KgError
 
 ARTICLES = {
     "clerk.txt": "Police in Riverton arrested a bank clerk, Gerald Haines, in March 2021. Haines "
@@ -54,24 +58,69 @@ def _snapshot(out: Path) -> dict[str, bytes]:
 # --- incremental -------------------------------------------------------------------------------
 
 
-def test_adding_one_article_reextracts_only_that_article(tmp_path: Path) -> None:
+def _counts(result: BuildResult) -> tuple[int, int, int]:
+    return result.stats["unchanged"], result.stats["cached"], result.stats["extracted"]
+
+
+def test_adding_one_article_reads_and_extracts_only_that_article(tmp_path: Path) -> None:
     corpus = _write(tmp_path / "in", ARTICLES)
     first = _build(corpus, tmp_path / "out")
-    assert (first.stats["cached"], first.stats["extracted"]) == (0, 3)
+    assert _counts(first) == (0, 0, 3)
     _write(corpus, dict([EXTRA]))
     second = _build(corpus, tmp_path / "out")
-    assert (second.stats["cached"], second.stats["extracted"]) == (3, 1)
-    fresh = kg.build([corpus], executor="serial")
+    assert _counts(second) == (3, 0, 1)
+    fresh = _build(corpus, tmp_path / "fresh")
     assert set(second.graph) == set(fresh.graph)
+    assert second.triples == fresh.triples == len(fresh.graph)
+    # the same corpus gives the same bytes, built at once or one article at a time
+    for name in ("graph.ttl", "graph.html", "report.md"):
+        assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
     assert (tmp_path / "out" / CACHE_DIRNAME).is_dir()
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path: Path, monkeypatch) -> None:
+    import kg.read
+
+    corpus = _write(tmp_path / "in", ARTICLES)
+    _build(corpus, tmp_path / "out")
+    read = []
+    real = kg.read.read_article
+    monkeypatch.setattr(kg.read, "read_article", lambda f, **kw: read.append(f) or real(f, **kw))
+    (corpus / "clerk.txt").touch()  # a new stamp, the same text: read, found the same
+    again = _build(corpus, tmp_path / "out")
+    assert [p.name for p in read] == ["clerk.txt"]
+    assert _counts(again) == (3, 0, 0)
+
+
+def test_a_removed_article_takes_only_its_own_triples_with_it(tmp_path: Path) -> None:
+    corpus = _write(tmp_path / "in", {**ARTICLES, EXTRA[0]: EXTRA[1]})
+    _build(corpus, tmp_path / "out")
+    (corpus / "hacker.txt").unlink()
+    again = _build(corpus, tmp_path / "out")
+    assert again.stats["removed"] == 1 and again.stats["articles"] == 3
+    rest = _build(corpus, tmp_path / "rest")
+    assert set(again.graph) == set(rest.graph)  # triples the others share are still there
+    assert (tmp_path / "out" / "graph.ttl").read_bytes() == \
+        (tmp_path / "rest" / "graph.ttl").read_bytes()
+
+
+def test_a_second_copy_of_a_story_joins_it(tmp_path: Path) -> None:
+    corpus = _write(tmp_path / "in", ARTICLES)
+    _build(corpus, tmp_path / "out")
+    _write(corpus, {"zz-copy.txt": ARTICLES["clerk.txt"]})
+    again = _build(corpus, tmp_path / "out")
+    assert again.stats["articles"] == 3 and _counts(again) == (2, 1, 0)
+    assert any("zz-copy.txt is the same story as" in w for w in again.warnings)
+    sources = {str(o) for o in again.graph.objects(None, kg.namespaces.DT.sourcePath)}
+    assert {"clerk.txt", "zz-copy.txt"} <= sources
 
 
 def test_fresh_ignores_the_cache_and_refreshes_it(tmp_path: Path) -> None:
     corpus = _write(tmp_path / "in", ARTICLES)
     _build(corpus, tmp_path / "out")
     again = _build(corpus, tmp_path / "out", fresh=True)
-    assert (again.stats["cached"], again.stats["extracted"]) == (0, 3)
-    assert _build(corpus, tmp_path / "out").stats["cached"] == 3
+    assert _counts(again) == (0, 0, 3)
+    assert _counts(_build(corpus, tmp_path / "out")) == (3, 0, 0)
 
 
 def test_an_edited_article_is_extracted_again(tmp_path: Path) -> None:
@@ -79,7 +128,7 @@ def test_an_edited_article_is_extracted_again(tmp_path: Path) -> None:
     _build(corpus, tmp_path / "out")
     (corpus / "hotel.txt").write_text(ARTICLES["hotel.txt"].replace("0.5 yuan", "3 yuan"))
     again = _build(corpus, tmp_path / "out")
-    assert (again.stats["cached"], again.stats["extracted"]) == (2, 1)
+    assert _counts(again) == (2, 0, 1) and again.stats["removed"] == 1
     assert set(again.graph) == set(kg.build([corpus], executor="serial").graph)
 
 
@@ -88,21 +137,52 @@ def test_a_separate_cache_dir_is_shared_between_outputs(tmp_path: Path) -> None:
     shared = tmp_path / "shared-cache"
     _build(corpus, tmp_path / "out1", cache_dir=shared)
     other = _build(corpus, tmp_path / "out2", cache_dir=shared)
-    assert other.stats["cached"] == 3
+    assert _counts(other) == (3, 0, 0)
     assert not (tmp_path / "out2" / CACHE_DIRNAME).exists()
+    assert (tmp_path / "out1" / "graph.ttl").read_bytes() == \
+        (tmp_path / "out2" / "graph.ttl").read_bytes()
 
 
 def test_corrupt_cache_entries_are_rebuilt_with_a_warning(tmp_path: Path) -> None:
     corpus = _write(tmp_path / "in", ARTICLES)
     first = _build(corpus, tmp_path / "out")
     for entry in (tmp_path / "out" / CACHE_DIRNAME).rglob("*.pkl"):
-        data = entry.read_bytes()
-        entry.write_bytes(data[: len(data) - 7])  # as a write cut short would leave it
+        if entry.parent.name != CORPUS_DIRNAME:
+            data = entry.read_bytes()
+            entry.write_bytes(data[: len(data) - 7])  # as a write cut short would leave it
+    shutil.rmtree(tmp_path / "out" / CACHE_DIRNAME / CORPUS_DIRNAME)  # so the cache is asked
     again = _build(corpus, tmp_path / "out")
     assert (again.stats["corrupt"], again.stats["extracted"]) == (3, 3)
     assert sum("corrupt" in w for w in again.warnings) == 3
     assert set(again.graph) == set(first.graph)
-    assert _build(corpus, tmp_path / "out").stats["cached"] == 3
+    assert _counts(_build(corpus, tmp_path / "out")) == (3, 0, 0)
+
+
+@pytest.mark.parametrize("damage", ["torn state", "stopped half-way"])
+def test_a_damaged_corpus_store_is_rebuilt_from_the_cache(tmp_path: Path, damage: str) -> None:
+    corpus = _write(tmp_path / "in", ARTICLES)
+    first = set(_build(corpus, tmp_path / "out").graph)
+    kept = tmp_path / "out" / CACHE_DIRNAME / CORPUS_DIRNAME
+    if damage == "torn state":
+        state = kept / "state.pkl"
+        state.write_bytes(state.read_bytes()[:-100])
+    else:
+        (kept / "BUILDING").write_text("12345")  # what a killed build leaves behind
+    _write(corpus, dict([EXTRA]))
+    again = _build(corpus, tmp_path / "out")
+    assert _counts(again) == (0, 3, 1)  # nothing trusted from the store; nothing re-extracted
+    assert any("rebuilding" in w for w in again.warnings)
+    assert first < set(again.graph)
+    assert set(again.graph) == set(_build(corpus, tmp_path / "fresh").graph)
+
+
+def test_a_result_does_not_show_a_later_build_as_its_own(tmp_path: Path) -> None:
+    corpus = _write(tmp_path / "in", ARTICLES)
+    first = _build(corpus, tmp_path / "out")
+    _write(corpus, dict([EXTRA]))
+    _build(corpus, tmp_path / "out")
+    with pytest.raises(KgError, match="a later build has changed the corpus"):
+        first.graph  # noqa: B018
 
 
 # --- what the result keeps ---------------------------------------------------------------------
@@ -132,11 +212,11 @@ def test_cli_build_says_what_came_from_the_cache(tmp_path: Path) -> None:
     args = ["build", str(corpus), "--out", str(tmp_path / "out"), "--workers", "1", "-q"]
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 0, first.output
-    assert "(0 cached, 3 extracted)" in first.output
+    assert "(0 unchanged, 0 cached, 3 extracted)" in first.output
     second = CliRunner().invoke(app, args)
-    assert "(3 cached, 0 extracted)" in second.output
+    assert "(3 unchanged, 0 cached, 0 extracted)" in second.output
     fresh = CliRunner().invoke(app, [*args, "--fresh"])
-    assert "(0 cached, 3 extracted)" in fresh.output
+    assert "(0 unchanged, 0 cached, 3 extracted)" in fresh.output
 
 
 def test_cli_unknown_executor_is_a_one_line_error(tmp_path: Path) -> None:

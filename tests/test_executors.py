@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import shutil
 from pathlib import Path
 
 import pytest
 
-from kg.build import build_graph
+from kg.build import CORPUS_DIRNAME, build_graph
 from kg.errors import KgError
 from kg.executors import (
     _EXTRACTORS,
@@ -152,8 +153,8 @@ def test_dask_build_equals_the_local_build(tmp_path: Path) -> None:
     corpus = _write(tmp_path / "in", 7)
     local = build_graph([corpus], executor="local")
     dask = build_graph([corpus], executor="dask", workers=2)
-    assert dask.stats == local.stats == {"articles": 7, "cached": 0, "extracted": 7,
-                                         "failed": 0}
+    assert dask.stats == local.stats == {"articles": 7, "unchanged": 0, "cached": 0,
+                                         "extracted": 7, "failed": 0, "removed": 0}
     assert len(local.graph) > 7 * 5
     assert set(dask.graph) == set(local.graph)
     assert [a.path for a in dask.articles] == [a.path for a in local.articles]
@@ -163,6 +164,7 @@ def test_dask_build_fills_and_uses_the_cache(tmp_path: Path) -> None:
     corpus = _write(tmp_path / "in", 3)
     cache = tmp_path / "cache"
     build_graph([corpus], executor="serial", cache_dir=cache)
+    shutil.rmtree(cache / CORPUS_DIRNAME)  # the built corpus gone: the articles are read again
     # Everything is cached, so no cluster work is needed, but the executor still starts.
     again = build_graph([corpus], executor="dask", workers=1, cache_dir=cache)
     assert (again.stats["cached"], again.stats["extracted"]) == (3, 0)

@@ -9,6 +9,7 @@ along the chain (holder -> leak source -> seller -> buyer -> fraud scheme -> vic
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
@@ -213,11 +214,45 @@ def _article_ref(iri: str, po: dict) -> ArticleRef:
                       source=_first(po.get(P["sourcePath"], [])))
 
 
+@dataclass(frozen=True)
+class PartialNode:
+    """What one source graph says of an entity; partial nodes of one IRI merge by union."""
+
+    label: str | None  # the least label this source gives, if any
+    classes: frozenset[str]
+    alt_labels: frozenset[str]
+    articles: frozenset[str]
+    evidence: frozenset[EvidenceRef]
+
+    def merged(self, other: PartialNode) -> PartialNode:
+        labels = [x for x in (self.label, other.label) if x is not None]
+        return PartialNode(label=min(labels) if labels else None,
+                           classes=self.classes | other.classes,
+                           alt_labels=self.alt_labels | other.alt_labels,
+                           articles=self.articles | other.articles,
+                           evidence=self.evidence | other.evidence)
+
+
+@dataclass(frozen=True)
+class PartialProjection:
+    """The projection of one part of the graph (one article's triples), kept per article so
+    that an incremental build re-projects only the articles that changed."""
+
+    nodes: dict[str, PartialNode]
+    events: dict[str, EventRef]  # year not yet filled in, participants not yet filtered
+    articles: dict[str, ArticleRef]
+
+
 def project(graph: Graph) -> Projection:
     """Read entities, events and articles out of the RDF graph and link entities by event."""
+    return merge_partials([partial_projection(graph)])
+
+
+def partial_projection(graph: Graph) -> PartialProjection:
+    """Entities, events and articles as this graph alone describes them."""
     idx = _index(graph)
-    nodes: dict[str, NodeRef] = {}
-    events: list[EventRef] = []
+    nodes: dict[str, PartialNode] = {}
+    events: dict[str, EventRef] = {}
     articles: dict[str, ArticleRef] = {}
     for s in sorted(idx, key=str):
         po = idx[s]
@@ -225,23 +260,50 @@ def project(graph: Graph) -> Projection:
         if NEWS_ARTICLE in po.get(TYPE, []):
             articles[str(s)] = _article_ref(str(s), po)
         elif types & EVENT_CLASSES:
-            events.append(_event_ref(idx, s, po, types))
+            events[str(s)] = _event_ref(idx, s, po, types)
         elif types & ENTITY_CLASSES and isinstance(s, URIRef):
             labels = po.get(LABEL, []) + po.get(PREF_LABEL, [])
-            nodes[str(s)] = NodeRef(
-                iri=str(s), label=_first(labels, _local(s)) or "", display=display_class(types)[0],
-                classes=tuple(sorted(types)),
-                alt_labels=tuple(sorted(map(str, po.get(ALT_LABEL, [])))),
-                articles=tuple(sorted({str(a) for a in po.get(DERIVED_FROM, [])})),
-                evidence=_evidence(idx, po))
+            nodes[str(s)] = PartialNode(
+                label=_first(labels), classes=frozenset(types),
+                alt_labels=frozenset(map(str, po.get(ALT_LABEL, []))),
+                articles=frozenset(str(a) for a in po.get(DERIVED_FROM, [])),
+                evidence=frozenset(_evidence(idx, po)))
+    return PartialProjection(nodes=nodes, events=events, articles=articles)
+
+
+def merge_partials(partials: Iterable[PartialProjection]) -> Projection:
+    """One projection of the union of the parts' graphs: what ``project`` gives on the union.
+
+    Entities found in several parts merge (classes, labels, articles and evidence united);
+    the outcome does not depend on the order of the parts."""
+    raw: dict[str, PartialNode] = {}
+    raw_events: dict[str, EventRef] = {}
+    articles: dict[str, ArticleRef] = {}
+    for part in partials:
+        for iri, n in part.nodes.items():
+            raw[iri] = raw[iri].merged(n) if iri in raw else n
+        for iri, e in part.events.items():
+            raw_events[iri] = min(raw_events[iri], e, key=repr) if iri in raw_events else e
+        for iri, a in part.articles.items():
+            articles[iri] = min(articles[iri], a, key=repr) if iri in articles else a
+    nodes = {iri: _node_ref(iri, raw[iri]) for iri in sorted(raw)}
+    articles = {iri: articles[iri] for iri in sorted(articles)}
     # the article's date stands in for events that carry no time of their own
     dates = {a.iri: a.published[:4] for a in articles.values()
              if a.published and a.published[:4].isdigit()}
     events = [replace(e, year=e.year or dates.get(e.article or ""),
                       participants=tuple(p for p in e.participants if p[1] in nodes))
-              for e in events]
+              for e in (raw_events[iri] for iri in sorted(raw_events))]
     links = tuple(link for e in events for link in event_links(e))
     return Projection(nodes=nodes, events=tuple(events), articles=articles, links=links)
+
+
+def _node_ref(iri: str, n: PartialNode) -> NodeRef:
+    return NodeRef(iri=iri, label=n.label if n.label is not None else _local(iri),
+                   display=display_class(set(n.classes))[0], classes=tuple(sorted(n.classes)),
+                   alt_labels=tuple(sorted(n.alt_labels)), articles=tuple(sorted(n.articles)),
+                   evidence=tuple(sorted(n.evidence, key=lambda r: (r.article, r.start,
+                                                                     r.sentence))))
 
 
 def _event_ref(idx: dict, s: object, po: dict, types: set[str]) -> EventRef:

@@ -28,6 +28,7 @@ __all__ = [
     "iter_articles",
     "list_inputs",
     "read_article",
+    "merge_copies",
     "same_story_key",
 ]
 
@@ -127,7 +128,7 @@ def same_story_key(text: str) -> str:
     return flat.translate(str.maketrans("“”‘’", "\"\"''"))
 
 
-def _merge(first: Article, again: Article) -> Article:
+def merge_copies(first: Article, again: Article) -> Article:
     """The first copy, with the second one's path and any metadata the first one lacked."""
     return replace(
         first,
@@ -159,7 +160,7 @@ def iter_articles(
         key = same_story_key(art.text)
         if key in stories:
             warn(f"{f} is the same story as {stories[key].path}: read once")
-            stories[key] = _merge(stories[key], art)
+            stories[key] = merge_copies(stories[key], art)
         else:
             stories[key] = art
     if not stories:

@@ -1,0 +1,323 @@
+"""The built corpus, kept between builds so a rebuild touches only the articles that changed.
+
+Each story (an article, maybe read from several files) is kept as a block of Turtle of its
+own triples, on disk beside a state file that records for every story the files it was read
+from (path, size, mtime), its cache key, its summary, a hash of each of its triples and its
+partial projection. A file whose stamp has not changed is not even read again; graph.ttl is
+the blocks one after another (an entity several articles describe is described in each of
+their blocks: the same triples, so the same graph), and the page and report come from the
+merged partial projections. No step of a build holds the whole graph as Python objects.
+
+The corpus lives in the build's cache folder; without one it is kept in memory. A build that
+dies half-way leaves a marker behind, and the next build starts the corpus afresh (from the
+extraction cache, so without re-extracting): what is kept is never half-updated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from rdflib import Graph
+
+from kg.analyze.projection import PartialProjection, Projection, merge_partials
+from kg.errors import KgError, OutputError
+from kg.model import Extraction
+from kg.settings import PACKAGE_DIR, Settings
+
+STATE_MAGIC = b"KGCORPUS2\n"
+_DIGEST = 32
+_MARKER = "BUILDING"
+_STATE = "state.pkl"
+_BLOCKS = "blocks"
+_GENERATION = "generation"  # bumped by every build, so a stale view knows it is stale
+# The code that turns an extraction into triples and a partial projection, and the reader
+# whose output an unchanged file stamp stands for: a change to any of them rebuilds the corpus.
+_SHAPING = ("graph.py", "namespaces.py", "corpus.py", "analyze/projection.py", "read")
+
+
+def corpus_fingerprint(settings: Settings) -> str:
+    """The extraction fingerprint plus the code that makes triples out of an extraction."""
+    from kg.cache import _hash_files, fingerprint
+
+    h = hashlib.sha256(fingerprint(settings).encode())
+    for name in _SHAPING:
+        path = PACKAGE_DIR / name
+        if path.is_dir():
+            _hash_files(h, path, "*.py")
+        else:
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """What says a file is unchanged without reading it."""
+
+    path: str  # absolute
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> FileStamp:
+        st = path.stat()
+        return cls(str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
+@dataclass(frozen=True)
+class ArticleGraph:
+    """One article's triples (a Turtle block, prefixes left out), a 64-bit hash of each
+    triple (to count the union without holding it) and its partial projection; made where
+    the article was extracted, so the build process only files them."""
+
+    iri: str
+    turtle: bytes
+    hashes: bytes
+    partial: PartialProjection
+    entities: int
+    events: int
+
+
+def _prefixes() -> dict[str, str]:
+    from kg.namespaces import PREFIXES
+
+    return {k: str(v) for k, v in PREFIXES.items()}
+
+
+def turtle_header() -> bytes:
+    """The @prefix lines every block is written against."""
+    return b"".join(f"@prefix {k}: <{v}> .\n".encode() for k, v in _prefixes().items())
+
+
+def article_graph(x: Extraction) -> ArticleGraph:
+    """The triples and partial projection of one extraction."""
+    import numpy as np
+    import pyoxigraph as ox
+
+    from kg.analyze.projection import partial_projection
+    from kg.graph import add_extraction, article_iri, new_graph, to_oxigraph
+
+    g = new_graph()
+    add_extraction(g, x)
+    triples = to_oxigraph(g)
+    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_prefixes())
+    # the serializer declares the prefixes it used; graph.ttl declares them all, once
+    lines = turtle.split(b"\n")
+    declared = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")),
+                    len(lines))
+    body = b"\n".join(lines[declared:])
+    lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines()
+    hashes = np.array([int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "little")
+                       for line in lines], dtype=np.uint64)
+    return ArticleGraph(iri=str(article_iri(x.article)), turtle=body, hashes=hashes.tobytes(),
+                        partial=partial_projection(g), entities=len(x.entities),
+                        events=len(x.events))
+
+
+@dataclass(frozen=True)
+class StoryRecord:
+    """What the corpus keeps of one story (an article, maybe read from several files)."""
+
+    iri: str
+    files: tuple[FileStamp, ...]
+    article_key: str  # the extraction cache's key: same key, same triples
+    article_id: str
+    path: str
+    entities: int
+    events: int
+    hashes: bytes
+    partial: PartialProjection
+
+
+class CorpusStore:
+    """The blocks and state of a built corpus: ``commit`` at the end of a good build."""
+
+    def __init__(self, root: Path | None, fingerprint: str, *, fresh: bool = False,
+                 warn: Callable[[str], None] | None = None) -> None:
+        self.root = root
+        self.fingerprint = fingerprint
+        self._warn = warn or (lambda msg: None)
+        self.stories: dict[str, StoryRecord] = {}
+        self._memory: dict[str, bytes] = {}  # the blocks, when there is no folder
+        if root is not None:
+            state = None if fresh else self._load_state()
+            if state is None:
+                shutil.rmtree(root / _BLOCKS, ignore_errors=True)
+            else:
+                self.stories = state
+            try:
+                (root / _BLOCKS).mkdir(parents=True, exist_ok=True)
+                (root / _MARKER).write_text(str(os.getpid()), encoding="utf-8")
+            except OSError as e:
+                raise OutputError(f"cannot write the corpus in {root}: {e.strerror or e} "
+                                  "(choose another --cache-dir or --out)") from e
+        self._by_file = {f: key for key, rec in self.stories.items() for f in rec.files}
+
+    # --- state -------------------------------------------------------------------------
+
+    def _load_state(self) -> dict[str, StoryRecord] | None:
+        """The recorded stories, or None when there are none to trust."""
+        root = self.root
+        if not (root / _STATE).exists():
+            return None
+        if (root / _MARKER).exists():
+            self._warn("the previous build into this folder stopped half-way; "
+                       "rebuilding its corpus from the extraction cache")
+            return None
+        try:
+            data = (root / _STATE).read_bytes()
+            digest, payload = data[len(STATE_MAGIC):][:_DIGEST], data[len(STATE_MAGIC) + _DIGEST:]
+            if not data.startswith(STATE_MAGIC) or hashlib.sha256(payload).digest() != digest:
+                raise ValueError("checksum")
+            fingerprint, stories = pickle.loads(payload)
+        except Exception:  # a torn or foreign file: start afresh rather than trust it
+            self._warn(f"the corpus state in {root} is unreadable; rebuilding the corpus")
+            return None
+        return stories if fingerprint == self.fingerprint else None
+
+    def _write_state(self) -> None:
+        payload = pickle.dumps((self.fingerprint, self.stories), protocol=pickle.HIGHEST_PROTOCOL)
+        _write_atomic(self.root / _STATE, STATE_MAGIC + hashlib.sha256(payload).digest() + payload)
+
+    def _block(self, key: str) -> Path:
+        return self.root / _BLOCKS / key[:2] / f"{key[2:]}.ttl"
+
+    # --- what is there -----------------------------------------------------------------
+
+    def story_of(self, stamp: FileStamp) -> str | None:
+        """The story an unchanged file was read into last time, or None."""
+        return self._by_file.get(stamp)
+
+    def record(self, key: str) -> StoryRecord | None:
+        return self.stories.get(key)
+
+    # --- changes -------------------------------------------------------------------------
+
+    def restamp(self, key: str, files: tuple[FileStamp, ...]) -> None:
+        """The story's files were touched but read the same: only their stamps change."""
+        self.stories[key] = replace(self.stories[key], files=files)
+
+    def put(self, key: str, files: tuple[FileStamp, ...], article_key: str, path: str,
+            article_id: str, ag: ArticleGraph) -> None:
+        """Keep (or replace) a story's triples."""
+        if self.root is None:
+            self._memory[key] = ag.turtle
+        else:
+            block = self._block(key)
+            block.parent.mkdir(exist_ok=True)
+            block.write_bytes(ag.turtle)
+        self.stories[key] = StoryRecord(ag.iri, files, article_key, article_id, path,
+                                        ag.entities, ag.events, ag.hashes, ag.partial)
+
+    def keep_only(self, keys: Iterable[str]) -> int:
+        """Drop every story not among ``keys`` (its files are gone from the inputs)."""
+        gone = set(self.stories) - set(keys)
+        for key in gone:
+            del self.stories[key]
+            if self.root is None:
+                self._memory.pop(key, None)
+            else:
+                self._block(key).unlink(missing_ok=True)
+        return len(gone)
+
+    def commit(self) -> None:
+        """Make the state durable, then clear the half-way marker."""
+        if self.root is None:
+            return
+        self._write_state()
+        generation = _generation(self.root) + 1
+        (self.root / _GENERATION).write_text(str(generation), encoding="utf-8")
+        (self.root / _MARKER).unlink(missing_ok=True)
+
+    # --- views -----------------------------------------------------------------------------
+
+    def view(self) -> CorpusView:
+        """What the outputs need after the build; blocks in the order of their article IRIs,
+        so the same stories give the same graph.ttl however they were built."""
+        import numpy as np
+
+        keys = sorted(self.stories, key=lambda k: (self.stories[k].iri, k))
+        hashes = [np.frombuffer(self.stories[k].hashes, dtype=np.uint64) for k in keys]
+        triples = int(np.unique(np.concatenate(hashes)).size) if hashes else 0
+        if self.root is None:
+            blocks: list[Path] | list[bytes] = [self._memory[k] for k in keys]
+        else:
+            blocks = [self._block(k) for k in keys]
+        return CorpusView(blocks=blocks, iris=[self.stories[k].iri for k in keys],
+                          root=self.root,
+                          generation=None if self.root is None else _generation(self.root),
+                          partials=[self.stories[k].partial for k in keys], triples=triples)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _generation(root: Path) -> int:
+    try:
+        return int((root / _GENERATION).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+
+
+class CorpusView:
+    """The union graph of a finished build: written out block by block, projected from the
+    stories' partial projections, or loaded into rdflib only when somebody asks for it."""
+
+    def __init__(self, *, blocks: list, iris: list[str], root: Path | None,
+                 generation: int | None, partials: list[PartialProjection],
+                 triples: int) -> None:
+        self._blocks = blocks
+        self._iris = iris
+        self._root = root
+        self._generation = generation
+        self._partials = partials
+        self.triples = triples  # distinct triples in the union
+
+    def projection(self) -> Projection:
+        return merge_partials(self._partials)
+
+    def _write(self, out) -> None:
+        if self._root is not None and _generation(self._root) != self._generation:
+            raise KgError(f"a later build has changed the corpus in {self._root} since this "
+                          "result was made (load that build's graph.ttl with kg.load_graph)")
+        out.write(turtle_header())
+        for iri, block in zip(self._iris, self._blocks, strict=True):
+            out.write(f"\n# from {iri}\n".encode())
+            if isinstance(block, bytes):
+                out.write(block)
+            else:
+                with open(block, "rb") as f:
+                    shutil.copyfileobj(f, out)
+
+    def write_turtle(self, path: Path) -> None:
+        """graph.ttl: the prefixes, then each article's block (an entity that several
+        articles describe is described in each of their blocks)."""
+        with open(path, "wb") as f:
+            self._write(f)
+
+    def graph(self) -> Graph:
+        """The whole union as an rdflib Graph (about 1 KB of memory per triple)."""
+        from kg.graph import new_graph
+
+        buf = io.BytesIO()
+        self._write(buf)
+        g = new_graph()
+        g.parse(data=buf.getvalue().decode("utf-8"), format="turtle")
+        return g
