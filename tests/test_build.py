@@ -16,8 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 import kg
-import kg.render
 import kg.namespaces
+import kg.render
 from kg.build import CORPUS_DIRNAME, BuildResult, build_graph
 from kg.cache import CACHE_DIRNAME
 from kg.cli import app
