@@ -125,8 +125,8 @@ def story_key(text: str) -> str:
     return hashlib.sha256(same_story_key(text).encode("utf-8")).hexdigest()
 
 
-def _plan(files: list[Path], corpus: CorpusStore, fresh: bool, warn: Callable[[str], None],
-          settings: Settings) -> list[_Story]:
+def _plan(stamps: dict[Path, FileStamp], corpus: CorpusStore, fresh: bool,
+          warn: Callable[[str], None], settings: Settings) -> list[_Story]:
     """Group the files into stories, reading only the files whose stamp changed; a story is
     left unread when its files are exactly the ones the corpus already holds it from."""
     from functools import reduce
@@ -142,12 +142,7 @@ def _plan(files: list[Path], corpus: CorpusStore, fresh: bool, warn: Callable[[s
             return None
 
     stories: dict[str, _Story] = {}
-    for f in files:
-        try:
-            stamp = FileStamp.of(f)
-        except OSError as e:
-            warn(f"skipped {f}: {e.strerror or e}")
-            continue
+    for f, stamp in stamps.items():
         key = None if fresh else corpus.story_of(stamp)
         art = None
         if key is None:
@@ -161,7 +156,7 @@ def _plan(files: list[Path], corpus: CorpusStore, fresh: bool, warn: Callable[[s
         story.stamps.append(stamp)
         story.copies.append(art)
     if not stories:
-        raise InputError(f"no articles found: all {len(files)} file(s) were skipped "
+        raise InputError(f"no articles found: all {len(stamps)} file(s) were skipped "
                          "(see the warnings)")
     for story in stories.values():
         rec = corpus.record(story.key)
@@ -251,7 +246,7 @@ def build_graph(
     with ``workers`` processes (default: settings.workers); ``scheduler`` is a dask
     scheduler address."""
     from kg.cache import ExtractionCache
-    from kg.corpus import CorpusStore, article_graph, corpus_fingerprint
+    from kg.corpus import CorpusStore, corpus_fingerprint
     from kg.executors import ExecutorOptions, get_executor
     from kg.read import list_inputs
 
@@ -261,12 +256,44 @@ def build_graph(
     cache = ExtractionCache(cache_dir, settings, warn=warnings.append) if cache_dir else None
     corpus = CorpusStore(Path(cache_dir) / CORPUS_DIRNAME if cache_dir else None,
                          corpus_fingerprint(settings), fresh=fresh, warn=warnings.append)
-    stories = _plan(files, corpus, fresh, warnings.append, settings)
-    removed = corpus.keep_only(s.key for s in stories)
     options = ExecutorOptions(workers=max(1, workers or settings.workers),
                               chunk_size=max(1, settings.batch_size), scheduler=scheduler)
     ex = get_executor(executor, settings, options)
-    with ex, _progress_bar(progress, len(stories)) as advance:
+    with ex:
+        stamps = _stamps(files, warnings.append)
+        if hasattr(ex, "expect"):  # workers load spaCy while the changed files are read
+            ex.expect(sum(fresh or corpus.story_of(s) is None for s in stamps.values()))
+        stories = _plan(stamps, corpus, fresh, warnings.append, settings)
+        removed = corpus.keep_only(s.key for s in stories)
+        work = _extract(stories, ex, corpus, cache, fresh, keep_extractions, progress)
+    corpus.commit()
+    if cache is not None:
+        cache.prune()
+        work.counts["corrupt"] = cache.stats.corrupt
+    work.counts["removed"] = removed
+    result = work.result(corpus.view(), warnings)
+    result.timings["extract"] = time.perf_counter() - started
+    return result
+
+
+def _stamps(files: list[Path], warn: Callable[[str], None]) -> dict[Path, FileStamp]:
+    """Each input file's stamp; a file that vanished since it was listed is skipped."""
+    stamps = {}
+    for f in files:
+        try:
+            stamps[f] = FileStamp.of(f)
+        except OSError as e:
+            warn(f"skipped {f}: {e.strerror or e}")
+    return stamps
+
+
+def _extract(stories: list[_Story], ex, corpus: CorpusStore, cache, fresh: bool,
+             keep_extractions: int, progress: bool) -> _Assembly:
+    """Every story into the corpus: unchanged ones as they are, the others from the cache
+    or the executor, in story order."""
+    from kg.corpus import article_graph
+
+    with _progress_bar(progress, len(stories)) as advance:
         work = _Assembly(corpus, keep_extractions, advance)
         sent: deque[int] = deque()  # index of each story handed to the executor
 
@@ -289,15 +316,7 @@ def build_graph(
                       done.graph or article_graph(done.extraction), cached=False, ok=done.ok)
             if done.ok and cache is not None:
                 cache.put(done.extraction)
-    corpus.commit()
-    view = corpus.view()
-    if cache is not None:
-        cache.prune()
-        work.counts["corrupt"] = cache.stats.corrupt
-    work.counts["removed"] = removed
-    result = work.result(view, warnings)
-    result.timings["extract"] = time.perf_counter() - started
-    return result
+    return work
 
 
 @contextmanager

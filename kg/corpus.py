@@ -97,28 +97,32 @@ def turtle_header() -> bytes:
 
 
 def article_graph(x: Extraction) -> ArticleGraph:
-    """The triples and partial projection of one extraction."""
+    """The triples and partial projection of one extraction.
+
+    The triples go into a plain set (an rdflib Graph costs far more per triple) and are
+    put in order as N-Triples lines, so the block is the same bytes whatever the hash seed."""
     import numpy as np
     import pyoxigraph as ox
 
     from kg.analyze.projection import partial_projection
-    from kg.graph import add_extraction, article_iri, new_graph, to_oxigraph
+    from kg.graph import add_extraction, article_iri, ox_term
 
-    g = new_graph()
-    add_extraction(g, x)
-    triples = to_oxigraph(g)
-    turtle = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_prefixes())
-    # the serializer declares the prefixes it used; graph.ttl declares them all, once
-    lines = turtle.split(b"\n")
-    declared = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")),
-                    len(lines))
-    body = b"\n".join(lines[declared:])
-    lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines()
+    triples: set = set()
+    add_extraction(triples, x)
+    nt = ox.serialize([ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for s, p, o in triples],
+                      format=ox.RdfFormat.N_TRIPLES)
+    lines = sorted(nt.splitlines())
     hashes = np.array([int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "little")
                        for line in lines], dtype=np.uint64)
-    return ArticleGraph(iri=str(article_iri(x.article)), turtle=body, hashes=hashes.tobytes(),
-                        partial=partial_projection(g), entities=len(x.entities),
-                        events=len(x.events))
+    ordered = ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)
+    turtle = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=_prefixes())
+    # the serializer declares the prefixes it used; graph.ttl declares them all, once
+    body = turtle.split(b"\n")
+    declared = next((i for i, line in enumerate(body) if not line.startswith(b"@prefix ")),
+                    len(body))
+    return ArticleGraph(iri=str(article_iri(x.article)), turtle=b"\n".join(body[declared:]),
+                        hashes=hashes.tobytes(), partial=partial_projection(triples),
+                        entities=len(x.entities), events=len(x.events))
 
 
 @dataclass(frozen=True)

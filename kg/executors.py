@@ -213,13 +213,18 @@ class ProcessExecutor:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-    def map(self, articles: Iterable[Article]) -> Iterator[Extracted]:
+    def start(self) -> None:
+        """Start the workers now, so they load spaCy while the build reads the articles."""
         if self._pool is None:
             # The platform's default start method (fork on Linux: quick, and a script without
             # a __main__ guard still works); the build runs no threads of its own by then.
             self._pool = ProcessPoolExecutor(
                 max_workers=self.options.workers, mp_context=multiprocessing.get_context(),
                 initializer=_init_worker, initargs=(self.settings, os.getpid()))
+            self._pool.submit(int)  # the pool forks its workers on the first task
+
+    def map(self, articles: Iterable[Article]) -> Iterator[Extracted]:
+        self.start()
         pool = self._pool
         try:
             yield from _in_order(lambda c: pool.submit(extract_chunk, c, self.settings),
@@ -247,13 +252,21 @@ class LocalExecutor:
         if self.chosen is not None:
             self.chosen.__exit__(*exc)
 
+    def expect(self, articles: int) -> None:
+        """Told early how many articles are coming: start the pool ahead if it will be used."""
+        if self.chosen is None and articles >= SERIAL_BELOW and self.options.workers > 1:
+            self.chosen = ProcessExecutor(self.settings, self.options)
+            self.chosen.start()
+
     def map(self, articles: Iterable[Article]) -> Iterator[Extracted]:
         it = iter(articles)
-        head = list(itertools.islice(it, SERIAL_BELOW))
-        few = len(head) < SERIAL_BELOW or self.options.workers <= 1
-        cls = SerialExecutor if few else ProcessExecutor
-        self.chosen = cls(self.settings, self.options)
-        yield from self.chosen.map(itertools.chain(head, it))
+        if self.chosen is None:
+            head = list(itertools.islice(it, SERIAL_BELOW))
+            few = len(head) < SERIAL_BELOW or self.options.workers <= 1
+            cls = SerialExecutor if few else ProcessExecutor
+            self.chosen = cls(self.settings, self.options)
+            it = itertools.chain(head, it)
+        yield from self.chosen.map(it)
 
 
 @register("dask")

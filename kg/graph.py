@@ -244,8 +244,8 @@ def _add_legal_statuses(
         g.add((node, PROV.wasDerivedFrom, article_iri(article)))
 
 
-def add_extraction(g: Graph, x: Extraction) -> None:
-    """Add one article's extraction to the graph."""
+def add_extraction(g: Graph | set, x: Extraction) -> None:
+    """Add one article's extraction to the graph (or to a plain set of triples)."""
     _add_article(g, x.article)
     keys = {e.key: _add_entity(g, x.article, e) for e in x.entities}
     for ev in x.events:
@@ -267,7 +267,8 @@ def extractions_to_graph(extractions: Iterable[Extraction]) -> Graph:
     return g
 
 
-def _ox_term(t):
+def ox_term(t):
+    """An rdflib term as a pyoxigraph term."""
     import pyoxigraph as ox
 
     if isinstance(t, URIRef):
@@ -285,7 +286,7 @@ def to_oxigraph(g: Graph) -> list:
     """The graph's triples as pyoxigraph Triples, sorted, for oxigraph's fast writers."""
     import pyoxigraph as ox
 
-    return [ox.Triple(_ox_term(s), _ox_term(p), _ox_term(o)) for s, p, o in sorted(g)]
+    return [ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for s, p, o in sorted(g)]
 
 
 def serialize_turtle(g: Graph) -> str:

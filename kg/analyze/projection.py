@@ -173,7 +173,7 @@ def _decimal(lit: object) -> Decimal | None:
     return d if d.is_finite() else None
 
 
-def _index(graph: Graph) -> dict:
+def _index(graph: Graph | Iterable[tuple]) -> dict:
     """subject -> predicate -> objects, in one pass (faster than many pattern lookups)."""
     idx: dict = defaultdict(lambda: defaultdict(list))
     for s, p, o in graph:
@@ -248,8 +248,8 @@ def project(graph: Graph) -> Projection:
     return merge_partials([partial_projection(graph)])
 
 
-def partial_projection(graph: Graph) -> PartialProjection:
-    """Entities, events and articles as this graph alone describes them."""
+def partial_projection(graph: Graph | Iterable[tuple]) -> PartialProjection:
+    """Entities, events and articles as this graph (or set of triples) alone describes."""
     idx = _index(graph)
     nodes: dict[str, PartialNode] = {}
     events: dict[str, EventRef] = {}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from kg.extract.mentions import _np_bounds, clean_label, is_money
-from kg.extract.nlp import text_of
+from kg.extract.nlp import text_of, tokens_of
 from kg.model import Mention
 from kg.model import Span as TextSpan
 from kg.vocab import lexicon
@@ -717,7 +717,7 @@ def role_facts(
                 continue
             facts.append(RoleFact(m, role, frame, verb.i, sent_of[verb.i], status, action))
 
-    for verb in doc:
+    for verb in tokens_of(doc):
         if verb.pos_ not in {"VERB", "AUX"} and verb.tag_ not in {"VBG", "VBN"}:
             continue
         lemma = LEMMA_FIX.get(verb.lower_, verb.lemma_.lower())
@@ -900,7 +900,7 @@ def _accomplices(
     """'with the help of a technician named X' in a sentence that reports a leak."""
     leak_sents = {f.sentence: f for f in facts if f.frame == "leak"}
     out = []
-    for tok in doc:
+    for tok in tokens_of(doc):
         if tok.lower_ != "help" or sent_of[tok.i] not in leak_sents:
             continue
         if not (tok.dep_ == "pobj" and tok.head.lower_ == "with") and not (

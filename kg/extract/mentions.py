@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from kg.extract.nlp import text_of
+from kg.extract.nlp import text_of, tokens_of
 from kg.model import Mention, Span
 from kg.vocab import lexicon
 
@@ -404,7 +404,7 @@ def actor_mentions(doc: Doc, sent_of: dict[int, int]) -> list[Mention]:
     # Described actors: noun phrases whose head is an actor or victim noun.
     actor_words = {w: role for role, words in lex["actor_nouns"].items() for w in words}
     victim_words = set(lex["victim_nouns"])
-    for tok in doc:
+    for tok in tokens_of(doc):
         low = tok.lower_
         if tok.pos_ not in {"NOUN", "PROPN", "PRON"} and low not in {"others", "someone"}:
             continue
@@ -688,7 +688,7 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
             )
     # Generic agency words NER misses: "police", "prosecutors", "Shanghai police".
     taken = {t for m in out for t in range(m.span.start, m.span.end)}
-    for tok in doc:
+    for tok in tokens_of(doc):
         low = tok.lower_
         if low not in {
             "police",
@@ -894,7 +894,7 @@ def ad_hoc_data_mentions(doc: Doc, sent_of: dict[int, int], taken: set[int]) -> 
     """Data categories the vocabulary lacks: '<noun> information/data/details/records' in a
     data context ('bought X', 'X, Y and Z were sold')."""
     out = []
-    for tok in doc:
+    for tok in tokens_of(doc):
         if tok.lower_ not in DATA_HEADS or tok.i in taken:
             continue
         mods = [c for c in tok.lefts if c.dep_ in {"compound", "amod", "nmod"}]

@@ -75,6 +75,15 @@ def concept_matcher(model: str):
     return matcher
 
 
+def tokens_of(doc) -> list:
+    """The doc's tokens, made once: spaCy builds a new Token object on every iteration, and
+    the rules walk the whole doc a dozen times."""
+    tokens = doc.user_data.get("kg_tokens")
+    if tokens is None:
+        tokens = doc.user_data["kg_tokens"] = list(doc)
+    return tokens
+
+
 def text_of(doc) -> str:
     """The parsed text, kept once: spaCy's Doc.text joins every token on each call."""
     text = doc.user_data.get("kg_text")

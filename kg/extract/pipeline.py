@@ -22,7 +22,7 @@ from kg.extract.frames import (
     role_facts,
     subject_of,
 )
-from kg.extract.nlp import concept_matcher, load_nlp
+from kg.extract.nlp import concept_matcher, load_nlp, text_of, tokens_of
 from kg.model import Article, Count, Event, Extraction, Mention, Money, Span, TimeExpr
 from kg.namespaces import CLAIM_STATUSES
 from kg.settings import DEFAULT, Settings
@@ -225,16 +225,24 @@ def _with_sentence_evidence(doc: Doc, entity):
     """An entity's evidence is the sentence each mention stands in, not the bare name."""
     from dataclasses import replace
 
+    memo = doc.user_data.setdefault("kg_sentence_evidence", {})
     spans = []
     for s in entity.mentions:
-        sp = doc.char_span(s.start, s.end, alignment_mode="expand")
-        if sp is None:
-            continue
-        sent = sp.sent
-        text = sent.text.strip()
-        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        spans.append(Span(start, start + len(text), text))
+        key = (s.start, s.end)
+        if key not in memo:
+            sp = doc.char_span(s.start, s.end, alignment_mode="expand")
+            memo[key] = None if sp is None else _stripped(sp.sent)
+        if memo[key] is not None:
+            spans.append(memo[key])
     return replace(entity, mentions=tuple(dict.fromkeys(spans)))
+
+
+def _stripped(sent) -> Span:
+    """A sentence as evidence: its text without surrounding blanks, and where that starts."""
+    raw = text_of(sent.doc)[sent.start_char:sent.end_char]
+    text = raw.strip()
+    start = sent.start_char + (len(raw) - len(raw.lstrip()))
+    return Span(start, start + len(text), text)
 
 
 def _tokens(doc: Doc, m: Mention) -> list[Token]:
@@ -248,7 +256,7 @@ def _coordinated_data(
     """'transport, medical and banking information' is three categories."""
     out = []
     have = {(m.span.start, m.span.end) for m in found if m.kind == "data"}
-    for tok in doc:
+    for tok in tokens_of(doc):
         if tok.lower_ not in M.DATA_HEADS:
             continue
         mods = [c for c in tok.lefts if c.dep_ in {"amod", "compound", "nmod"}]
@@ -282,7 +290,7 @@ def _coordinated_data(
 def _generic_org_mentions(doc: Doc, sent_of: dict[int, int], taken: set[int]) -> list[Mention]:
     """'a shopping platform', 'the company': organisations named only by what they are."""
     out = []
-    for tok in doc:
+    for tok in tokens_of(doc):
         if tok.lower_ not in ORG_NOUNS or tok.i in taken or tok.pos_ != "NOUN":
             continue
         if tok.dep_ == "compound":
@@ -387,7 +395,7 @@ def _employment_facts(
     staff_words = set(lexicon()["actor_nouns"]["staff"]) | {"insider", "insiders"}
     out: list[RoleFact] = []
     holders = {"org", "website", "sector"}
-    for tok in doc:
+    for tok in tokens_of(doc):
         works = tok.pos_ == "VERB" and tok.lemma_.lower() in {"work", "employ"}
         if not works and (tok.lower_ not in staff_words or tok.pos_ not in {"NOUN", "PROPN"}):
             continue
@@ -606,7 +614,7 @@ def _paragraph_of(doc: Doc) -> dict[int, int]:
     """Character offset of each token -> paragraph number (blank-line or newline separated)."""
     out = {}
     para = 0
-    for t in doc:
+    for t in tokens_of(doc):
         if "\n" in t.text_with_ws or t.is_space and "\n" in t.text:
             out[t.idx] = para
             para += 1
@@ -616,10 +624,7 @@ def _paragraph_of(doc: Doc) -> dict[int, int]:
 
 
 def _sentence_span(doc: Doc, sent_index: int, sents: list) -> Span:
-    s = sents[sent_index]
-    text = s.text.strip()
-    start = s.start_char + (len(s.text) - len(s.text.lstrip()))
-    return Span(start, start + len(text), text)
+    return _stripped(sents[sent_index])
 
 
 def _events(
