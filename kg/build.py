@@ -442,7 +442,9 @@ def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) 
     def projection():
         """The networkx-ready projection, made once for both the page and the report."""
         if not made:
+            t = time.perf_counter()
             made.append(result.projection())
+            result.timings["project"] = time.perf_counter() - t
         return made[0]
 
     steps: list[tuple[str, Callable[[], object]]] = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -199,13 +200,17 @@ def _sent_index(doc: Doc) -> dict[int, int]:
     return out
 
 
+_BLANKS = re.compile(r"\s+")
+_LEADING_DETERMINER = re.compile(
+    r"^(?:the|a|an|some|these|those|this|that|its|their|his|her|our)\s+", re.I)
+_POSSESSIVE_END = re.compile(r"[’']s$")
+
+
 def clean_label(text: str) -> str:
     """A phrase as a plain name: no leading article or possessive, single spaces."""
-    t = re.sub(r"\s+", " ", text).strip(" ,.;:\"'“”‘’()[]")
-    t = re.sub(
-        r"^(?:the|a|an|some|these|those|this|that|its|their|his|her|our)\s+", "", t, flags=re.I
-    )
-    t = re.sub(r"[’']s$", "", t)
+    t = _BLANKS.sub(" ", text).strip(" ,.;:\"'“”‘’()[]")
+    t = _LEADING_DETERMINER.sub("", t)
+    t = _POSSESSIVE_END.sub("", t)
     return t.strip()
 
 
@@ -758,9 +763,14 @@ AGENCY_MODIFIERS = {
 }
 
 
-def _has_word(text: str, phrases: list[str]) -> bool:
+def _has_word(text: str, phrases: Iterable[str]) -> bool:
     """Whether any phrase occurs in the text as whole words ('inc' is not in 'province')."""
-    return any(re.search(rf"\b{re.escape(p)}\b", text) for p in phrases)
+    return _words_pattern(tuple(phrases)).search(text) is not None
+
+
+@lru_cache(maxsize=128)
+def _words_pattern(phrases: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(rf"\b{re.escape(p)}\b" for p in phrases) or r"(?!)")
 
 
 AGENCY_NAME = re.compile(
