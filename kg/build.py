@@ -259,14 +259,17 @@ def build_graph(
     options = ExecutorOptions(workers=max(1, workers or settings.workers),
                               chunk_size=max(1, settings.batch_size), scheduler=scheduler)
     ex = get_executor(executor, settings, options)
-    with ex:
-        stamps = _stamps(files, warnings.append)
-        if hasattr(ex, "expect"):  # workers load spaCy while the changed files are read
-            ex.expect(sum(fresh or corpus.story_of(s) is None for s in stamps.values()))
-        stories = _plan(stamps, corpus, fresh, warnings.append, settings)
-        removed = corpus.keep_only(s.key for s in stories)
-        work = _extract(stories, ex, corpus, cache, fresh, keep_extractions, progress)
-    corpus.commit()
+    try:
+        with ex:
+            stamps = _stamps(files, warnings.append)
+            if hasattr(ex, "expect"):  # workers load spaCy while the changed files are read
+                ex.expect(sum(fresh or corpus.story_of(s) is None for s in stamps.values()))
+            stories = _plan(stamps, corpus, fresh, warnings.append, settings)
+            removed = corpus.keep_only(s.key for s in stories)
+            work = _extract(stories, ex, corpus, cache, fresh, keep_extractions, progress)
+        corpus.commit()
+    finally:
+        corpus.close()
     if cache is not None:
         cache.prune()
         work.counts["corrupt"] = cache.stats.corrupt

@@ -150,7 +150,9 @@ class CorpusStore:
         self._warn = warn or (lambda msg: None)
         self.stories: dict[str, StoryRecord] = {}
         self._memory: dict[str, bytes] = {}  # the blocks, when there is no folder
+        self._lock = None
         if root is not None:
+            self._lock = _lock(root)
             state = None if fresh else self._load_state()
             if state is None:
                 shutil.rmtree(root / _BLOCKS, ignore_errors=True)
@@ -240,6 +242,12 @@ class CorpusStore:
         (self.root / _GENERATION).write_text(str(generation), encoding="utf-8")
         (self.root / _MARKER).unlink(missing_ok=True)
 
+    def close(self) -> None:
+        """Let the next build in (the lock goes with the process anyway)."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
     # --- views -----------------------------------------------------------------------------
 
     def view(self) -> CorpusView:
@@ -258,6 +266,25 @@ class CorpusStore:
                           root=self.root,
                           generation=None if self.root is None else _generation(self.root),
                           partials=[self.stories[k].partial for k in keys], triples=triples)
+
+
+def _lock(root: Path):
+    """One build at a time per corpus: a second one stops at once with a clear error."""
+    import fcntl
+
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        f = open(root / "LOCK", "a")  # noqa: SIM115 - held open for the build's lifetime
+    except OSError as e:
+        raise OutputError(f"cannot write the corpus in {root}: {e.strerror or e} "
+                          "(choose another --cache-dir or --out)") from e
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        raise OutputError(f"another build is using {root} (wait for it to finish, or "
+                          "build into another --out)") from None
+    return f
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

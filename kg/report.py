@@ -261,8 +261,21 @@ def _article_numbers(proj: Projection) -> dict[str, int]:
     return {x.iri: i for i, x in enumerate(proj.articles_in_order(), 1)}
 
 
+# A row cites at most this many articles, the earliest in the report's numbering; a hub that
+# hundreds of articles mention gets "and N more" instead of a wall of links.
+CITE_LIMIT = 12
+
+
+def cited(sources: Iterable[str], numbers: dict[str, int]) -> tuple[list[int], int]:
+    """The article numbers a row shows, and how many more it leaves out."""
+    nums = sorted({numbers[s] for s in sources if s in numbers})
+    return nums[:CITE_LIMIT], max(0, len(nums) - CITE_LIMIT)
+
+
 def _md_cites(sources: Iterable[str], numbers: dict[str, int]) -> str:
-    return " ".join(f"[\\[{numbers[s]}\\]](#article-{numbers[s]})" for s in sources if s in numbers)
+    nums, more = cited(sources, numbers)
+    links = " ".join(f"[\\[{n}\\]](#article-{n})" for n in nums)
+    return f"{links} and {more} more" if more else links
 
 
 def to_markdown(sections: list[Section], a: Analysis, title: str) -> str:
@@ -306,9 +319,9 @@ def to_html(sections: list[Section], a: Analysis, title: str) -> str:
                       autoescape=select_autoescape(default=True, default_for_string=True))
     numbers = _article_numbers(a.projection)
     arts = a.projection.articles_in_order()
-    return env.get_template("report.html").render(title=title, summary=_summary(a),
-                                                  sections=sections, numbers=numbers,
-                                                  articles=arts)
+    return env.get_template("report.html").render(
+        title=title, summary=_summary(a), sections=sections, numbers=numbers, articles=arts,
+        cited=lambda sources: cited(sources, numbers))
 
 
 def write_report(graph: Graph | Analysis, out_dir: Path, settings: Settings = DEFAULT

@@ -185,15 +185,20 @@ def _first(values: list, default: str | None = None) -> str | None:
     return min(str(v) for v in values) if values else default
 
 
-def _evidence(idx: dict, po: dict) -> tuple[EvidenceRef, ...]:
+def _evidence(idx: dict, po: dict, seen: dict) -> tuple[EvidenceRef, ...]:
+    """The evidence of a subject; ``seen`` holds one EvidenceRef per evidence node, shared by
+    every subject citing it (so a pickled projection stores each sentence once)."""
     refs = []
     for ev in po.get(P["evidence"], ()):
-        e = idx.get(ev, {})
-        starts = [i for i in (_int(v) for v in e.get(P["startOffset"], [])) if i is not None]
-        refs.append(EvidenceRef(sentence=_first(e.get(P["sentence"], []), "") or "",
-                                article=_first(e.get(P["inArticle"], []), "") or "",
-                                start=min(starts, default=0)))
+        if ev not in seen:
+            e = idx.get(ev, {})
+            starts = [i for i in (_int(v) for v in e.get(P["startOffset"], [])) if i is not None]
+            seen[ev] = EvidenceRef(sentence=_first(e.get(P["sentence"], []), "") or "",
+                                   article=_first(e.get(P["inArticle"], []), "") or "",
+                                   start=min(starts, default=0))
+        refs.append(seen[ev])
     return tuple(sorted(set(refs), key=lambda r: (r.article, r.start, r.sentence)))
+
 
 
 def display_class(classes: set[str]) -> tuple[str, float | None]:
@@ -224,14 +229,6 @@ class PartialNode:
     articles: frozenset[str]
     evidence: frozenset[EvidenceRef]
 
-    def merged(self, other: PartialNode) -> PartialNode:
-        labels = [x for x in (self.label, other.label) if x is not None]
-        return PartialNode(label=min(labels) if labels else None,
-                           classes=self.classes | other.classes,
-                           alt_labels=self.alt_labels | other.alt_labels,
-                           articles=self.articles | other.articles,
-                           evidence=self.evidence | other.evidence)
-
 
 @dataclass(frozen=True)
 class PartialProjection:
@@ -251,6 +248,7 @@ def project(graph: Graph) -> Projection:
 def partial_projection(graph: Graph | Iterable[tuple]) -> PartialProjection:
     """Entities, events and articles as this graph (or set of triples) alone describes."""
     idx = _index(graph)
+    seen: dict = {}
     nodes: dict[str, PartialNode] = {}
     events: dict[str, EventRef] = {}
     articles: dict[str, ArticleRef] = {}
@@ -260,14 +258,14 @@ def partial_projection(graph: Graph | Iterable[tuple]) -> PartialProjection:
         if NEWS_ARTICLE in po.get(TYPE, []):
             articles[str(s)] = _article_ref(str(s), po)
         elif types & EVENT_CLASSES:
-            events[str(s)] = _event_ref(idx, s, po, types)
+            events[str(s)] = _event_ref(idx, s, po, types, seen)
         elif types & ENTITY_CLASSES and isinstance(s, URIRef):
             labels = po.get(LABEL, []) + po.get(PREF_LABEL, [])
             nodes[str(s)] = PartialNode(
                 label=_first(labels), classes=frozenset(types),
                 alt_labels=frozenset(map(str, po.get(ALT_LABEL, []))),
                 articles=frozenset(str(a) for a in po.get(DERIVED_FROM, [])),
-                evidence=frozenset(_evidence(idx, po)))
+                evidence=frozenset(_evidence(idx, po, seen)))
     return PartialProjection(nodes=nodes, events=events, articles=articles)
 
 
@@ -276,17 +274,27 @@ def merge_partials(partials: Iterable[PartialProjection]) -> Projection:
 
     Entities found in several parts merge (classes, labels, articles and evidence united);
     the outcome does not depend on the order of the parts."""
-    raw: dict[str, PartialNode] = {}
+    raw: dict[str, list] = {}  # iri -> [least label, classes, alt labels, articles, evidence]
     raw_events: dict[str, EventRef] = {}
     articles: dict[str, ArticleRef] = {}
     for part in partials:
         for iri, n in part.nodes.items():
-            raw[iri] = raw[iri].merged(n) if iri in raw else n
+            acc = raw.get(iri)
+            if acc is None:  # sets grown in place: a hub named by every article stays linear
+                raw[iri] = [n.label, set(n.classes), set(n.alt_labels), set(n.articles),
+                            set(n.evidence)]
+                continue
+            if n.label is not None and (acc[0] is None or n.label < acc[0]):
+                acc[0] = n.label
+            acc[1] |= n.classes
+            acc[2] |= n.alt_labels
+            acc[3] |= n.articles
+            acc[4] |= n.evidence
         for iri, e in part.events.items():
             raw_events[iri] = min(raw_events[iri], e, key=repr) if iri in raw_events else e
         for iri, a in part.articles.items():
             articles[iri] = min(articles[iri], a, key=repr) if iri in articles else a
-    nodes = {iri: _node_ref(iri, raw[iri]) for iri in sorted(raw)}
+    nodes = {iri: _node_ref(iri, *raw[iri]) for iri in sorted(raw)}
     articles = {iri: articles[iri] for iri in sorted(articles)}
     # the article's date stands in for events that carry no time of their own
     dates = {a.iri: a.published[:4] for a in articles.values()
@@ -298,15 +306,16 @@ def merge_partials(partials: Iterable[PartialProjection]) -> Projection:
     return Projection(nodes=nodes, events=tuple(events), articles=articles, links=links)
 
 
-def _node_ref(iri: str, n: PartialNode) -> NodeRef:
-    return NodeRef(iri=iri, label=n.label if n.label is not None else _local(iri),
-                   display=display_class(set(n.classes))[0], classes=tuple(sorted(n.classes)),
-                   alt_labels=tuple(sorted(n.alt_labels)), articles=tuple(sorted(n.articles)),
-                   evidence=tuple(sorted(n.evidence, key=lambda r: (r.article, r.start,
-                                                                     r.sentence))))
+def _node_ref(iri: str, label: str | None, classes: set[str], alt_labels: set[str],
+              articles: set[str], evidence: set[EvidenceRef]) -> NodeRef:
+    return NodeRef(iri=iri, label=label if label is not None else _local(iri),
+                   display=display_class(set(classes))[0], classes=tuple(sorted(classes)),
+                   alt_labels=tuple(sorted(alt_labels)), articles=tuple(sorted(articles)),
+                   evidence=tuple(sorted(evidence, key=lambda r: (r.article, r.start,
+                                                                   r.sentence))))
 
 
-def _event_ref(idx: dict, s: object, po: dict, types: set[str]) -> EventRef:
+def _event_ref(idx: dict, s: object, po: dict, types: set[str], seen: dict) -> EventRef:
     participants = sorted((role, str(o)) for role in ROLES for o in po.get(P[role], []))
     money = []
     for m in po.get(P["money"], []):
@@ -330,7 +339,7 @@ def _event_ref(idx: dict, s: object, po: dict, types: set[str]) -> EventRef:
                     persons=max(persons) if persons else None,
                     money=tuple(sorted(money, key=lambda m: (m.role, m.currency, m.amount))),
                     year=year, status=_local(_first(po.get(P["claimStatus"], []), "reported")),
-                    evidence=_evidence(idx, po))
+                    evidence=_evidence(idx, po, seen))
 
 
 def stage_pairs(e: EventRef) -> list[tuple[int, str, int, str]]:

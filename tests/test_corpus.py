@@ -1,0 +1,81 @@
+"""The built corpus: per-article blocks and partial projections that add up to the whole."""
+
+from __future__ import annotations
+
+import pickle
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from kg.analyze.projection import merge_partials, partial_projection, project
+from kg.corpus import CorpusStore, article_graph, turtle_header
+from kg.graph import extractions_to_graph
+from kg.read import iter_articles
+
+FIXTURES = Path(__file__).parent / "fixtures" / "articles"
+
+
+@pytest.fixture(scope="module")
+def extractions(extractor):
+    return [extractor.extract(a) for a in iter_articles([FIXTURES], warn=lambda m: None)]
+
+
+def test_partial_projections_merge_into_the_projection_of_the_union(extractions) -> None:
+    whole = project(extractions_to_graph(extractions))
+    parts = [partial_projection(extractions_to_graph([x])) for x in extractions]
+    random.Random(7).shuffle(parts)
+    merged = merge_partials(parts)
+    assert merged == whole
+    # entities several articles name really were merged, not listed twice
+    shared = [n for n in whole.nodes.values() if len(n.articles) > 1]
+    assert shared and all(len(merged.nodes[n.iri].articles) > 1 for n in shared)
+
+
+def test_the_blocks_make_the_same_graph_as_the_extractions(extractions) -> None:
+    blocks = [article_graph(x) for x in extractions]
+    g = Graph()
+    g.parse(data=(turtle_header() + b"\n".join(b.turtle for b in blocks)).decode(),
+            format="turtle")
+    assert set(g) == set(extractions_to_graph(extractions))
+    assert all(b.partial == partial_projection(extractions_to_graph([x]))
+               for b, x in zip(blocks, extractions, strict=True))
+
+
+def test_the_corpus_counts_triples_shared_by_articles_once(extractions) -> None:
+    corpus = CorpusStore(None, "test")
+    for i, x in enumerate(extractions):
+        corpus.put(str(i), (), "k", x.article.path, x.article.id, article_graph(x))
+    view = corpus.view()
+    union = extractions_to_graph(extractions)
+    assert view.triples == len(union)
+    assert sum(len(extractions_to_graph([x])) for x in extractions) > len(union)
+    assert set(view.graph()) == set(union)
+    assert view.projection() == project(union)
+
+
+def test_a_block_is_the_same_bytes_whatever_the_hash_seed(extractions, tmp_path: Path) -> None:
+    x = max(extractions, key=lambda x: len(x.entities))
+    (tmp_path / "x.pkl").write_bytes(pickle.dumps(x))
+    script = ("import pickle, sys; from kg.corpus import article_graph; "
+              f"x = pickle.load(open({str(tmp_path / 'x.pkl')!r}, 'rb')); "
+              "sys.stdout.buffer.write(article_graph(x).turtle)")
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, check=True,
+                           env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}).stdout
+            for seed in ("1", "2")]
+    assert runs[0] == runs[1] == article_graph(x).turtle
+    assert runs[0].count(b"\n") > 20
+
+
+def test_two_builds_cannot_change_one_corpus_at_once(tmp_path: Path) -> None:
+    from kg.errors import OutputError
+
+    first = CorpusStore(tmp_path / "corpus", "fp")
+    with pytest.raises(OutputError, match="another build is using"):
+        CorpusStore(tmp_path / "corpus", "fp")
+    first.commit()
+    first.close()
+    CorpusStore(tmp_path / "corpus", "fp").close()  # free again once the first is done
