@@ -75,7 +75,7 @@ def fingerprint(settings: Settings) -> str:
 def article_key(article: Article) -> str:
     """The entry name of one article: its text hash plus the metadata the extractor may read."""
     parts = [article.sha256, article.title, article.outlet, article.byline, article.published,
-             article.language]
+             article.language, article.dateline]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 

@@ -23,6 +23,7 @@ class Article:
     language: str | None = None
     encoding: str = "utf-8"
     sources: tuple[str, ...] = ()  # every path this same story was read from
+    dateline: str | None = None  # the place a dateline opens the text with, if any
 
     @property
     def id(self) -> str:

@@ -291,3 +291,17 @@ def test_person_whose_flat_things_are_in_stays_a_person(ex):
                       "Lopez's flat.")
     assert "Maria Lopez" in labels(ms, "person")
     assert "Lopez" not in labels(ms, "place")
+
+
+def test_the_dateline_place_is_a_place_with_its_line_as_evidence(ex, tmp_path):
+    from kg.read import read_article
+
+    f = tmp_path / "dateline.txt"
+    f.write_text("Clerk held for selling customer data\n\nVarnholm, March 3, 2021\n\n"
+                 "Police arrested a bank clerk who sold the phone numbers of 4,000 customers "
+                 "to a call centre, officers said on Tuesday.\n", encoding="utf-8")
+    art = read_article(f)
+    assert (art.dateline, art.outlet, art.published) == ("Varnholm", None, "2021-03-03")
+    places = [e for e in ex.extract(art).entities if e.kind == "place"]
+    assert [(p.label, p.mentions[0].text) for p in places] == [
+        ("Varnholm", "Varnholm, March 3, 2021")]

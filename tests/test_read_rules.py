@@ -91,10 +91,25 @@ def test_dates_as_pages_write_them_become_iso(text: str, iso: str | None) -> Non
         ("(Coastal Herald)", LineMeta(None, "Coastal Herald", None)),
         ("Posted on Friday, May 4, 2018 at 10:05 a.m.", LineMeta(None, None, "2018-05-04")),
         ("来源：江城晚报 作者：林晓", LineMeta("林晓", "江城晚报", None)),
+        # "PLACE, DATE" is a dateline unless the name reads like an outlet's
+        ("Riverton, March 3, 2021", LineMeta(None, None, "2021-03-03", place="Riverton")),
+        ("Port Ellis, Nova, 12 May 2022", LineMeta(None, None, "2022-05-12", place="Port Ellis")),
+        ("Riverton Times, March 3, 2021", LineMeta(None, "Riverton Times", "2021-03-03")),
+        ("RTV, March 3, 2021", LineMeta(None, "RTV", "2021-03-03")),
     ],
 )
 def test_byline_dateline_and_source_lines_give_metadata(line: str, meta: LineMeta) -> None:
     assert parse_meta_line(line) == meta
+
+
+def test_a_dateline_stays_in_the_story_and_its_place_is_known() -> None:
+    lines = ["Clerk held for selling customer data", "Riverton, March 3, 2021",
+             "Police in the city arrested a bank clerk who sold the phone numbers of 4,000 "
+             "customers to a call centre, officers said on Tuesday."]
+    cleaned = clean_lines(lines)
+    assert cleaned.paragraphs[0] == "Riverton, March 3, 2021"
+    assert (cleaned.meta.place, cleaned.meta.outlet, cleaned.meta.published) == (
+        "Riverton", None, "2021-03-03")
 
 
 @pytest.mark.parametrize(

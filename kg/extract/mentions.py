@@ -516,9 +516,15 @@ def loses_money(tok: Token) -> bool:
     )
 
 
+_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?")
+
+
 def is_place_name(text: str, name: str) -> bool:
-    """A name NER took for a person that the text puts a shop or a suspect 'in': a place."""
-    return bool(re.search(rf"\b(?:in|near) {re.escape(name)}\b(?!['’]s)", text))
+    """A name NER took for a person that the text puts a shop or a suspect 'in', or that opens
+    the text as a dateline ('Varnholm, March 3, 2021'): a place."""
+    name = re.escape(name)
+    return bool(re.search(rf"\b(?:in|near) {name}\b(?!['’]s)", text)
+                or re.match(rf"{name},\s+(?:{_MONTH}\s+\d|\d{{1,2}}\s+{_MONTH})", text, re.I))
 
 
 ORG_WORDS = [

@@ -110,6 +110,7 @@ class Extractor:
     def _from_doc(self, article: Article, doc: Doc) -> Extraction:
         sent_of = {t.i: i for i, s in enumerate(doc.sents) for t in s}
         mentions = _asserted(doc, self._mentions(doc, sent_of))
+        mentions += _dateline_place(doc, article, mentions, sent_of)
         facts = role_facts(doc, mentions, sent_of)
         known = {(m.span.start, m.span.end, m.kind) for m in mentions}
         for f in facts:  # parties the frames found that the mention finder did not know
@@ -194,6 +195,22 @@ class Extractor:
         # A person name that NER also called an organisation is a person.
         orgs = [o for o in orgs if not (o.kind == "org" and o.label in persons)]
         return concepts + actors + orgs + generic
+
+
+def _dateline_place(doc: Doc, article: Article, mentions: list[Mention],
+                    sent_of: dict[int, int]) -> list[Mention]:
+    """The place of the dateline the text opens with ('Hyderabad, March 3, 2021'): the reader
+    recognised it, and NER seldom tags a name standing alone without context."""
+    place = article.dateline
+    if not place or not text_of(doc).startswith(place):
+        return []
+    if any(m.span.start < len(place) for m in mentions):
+        return []  # something was already found there
+    sp = doc.char_span(0, len(place), alignment_mode="expand")
+    if sp is None:
+        return []
+    return [Mention(span=Span(0, len(place), place), kind="place", label=M.clean_label(place),
+                    sentence=sent_of[sp.root.i], head=sp.root.i)]
 
 
 VULNERABILITY_WORDS = {"vulnerability", "vulnerabilities", "loophole", "loopholes", "flaw", "flaws"}

@@ -91,6 +91,7 @@ def article_from_bytes(
         language=_first(detect_language(body), lang),
         encoding=decoded.encoding,
         sources=(path,),
+        dateline=cleaned.meta.place if body.startswith(cleaned.meta.place or "\0") else None,
     )
 
 

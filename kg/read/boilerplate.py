@@ -77,6 +77,7 @@ def _header(lines: list[str], known_title: str | None) -> tuple[str | None, Line
     """Title, merged byline/outlet/date, and standfirst lines from the lines above the story."""
     facts: dict[str, str] = {}
     shorts: list[int] = []
+    datelines: list[int] = []  # kept in the story: the place is the story's, with evidence
     first_meta: int | None = None
     for i, line in enumerate(lines):
         kind = classify(line)
@@ -84,8 +85,10 @@ def _header(lines: list[str], known_title: str | None) -> tuple[str | None, Line
         if meta is None and kind in (Kind.SHORT, Kind.UI, Kind.COMMENTS):
             meta = parse_meta_line(strip_share_tokens(line))
         if meta is not None:
+            if meta.place and not datelines:
+                datelines.append(i)
             first_meta = i if first_meta is None else first_meta
-            for field in ("byline", "outlet", "published"):
+            for field in ("byline", "outlet", "published", "place"):
                 if getattr(meta, field) and field not in facts:
                     facts[field] = getattr(meta, field)
         elif kind == Kind.SHORT:
@@ -101,7 +104,7 @@ def _header(lines: list[str], known_title: str | None) -> tuple[str | None, Line
     # Under the title, a short opening sentence or a standfirst (even without a full stop)
     # is part of the story.
     standfirst = [
-        lines[i]
+        i
         for i in shorts
         if i > title_at
         and (
@@ -109,7 +112,8 @@ def _header(lines: list[str], known_title: str | None) -> tuple[str | None, Line
             or (_words(lines[i]) >= 8 and re.search(r"\b[a-z]{3,}\b", lines[i]))
         )
     ]
-    return title, LineMeta(**facts), standfirst
+    kept = [lines[i] for i in sorted(set(standfirst) | {i for i in datelines if i > title_at})]
+    return title, LineMeta(**facts), kept
 
 
 def _drop_lists(lines: list[str], kinds: list[Kind]) -> list[int]:
@@ -216,6 +220,7 @@ def clean_lines(lines: list[str], known_title: str | None = None) -> Cleaned:
         unique.setdefault(_key(p), p)
     paras, bio = _trim_tail(list(unique.values()))
     meta = LineMeta(
-        byline=meta.byline or bio.byline, outlet=meta.outlet or bio.outlet, published=meta.published
+        byline=meta.byline or bio.byline, outlet=meta.outlet or bio.outlet,
+        published=meta.published, place=meta.place,
     )
     return Cleaned(tuple(paras), title, meta)

@@ -16,6 +16,7 @@ class LineMeta:
     byline: str | None = None
     outlet: str | None = None
     published: str | None = None
+    place: str | None = None  # a dateline's place: "Hyderabad, March 3, 2021"
 
 
 # Clock times and labels around a dateline: "09:14", "10:30 a.m. BJT", "Updated:", "Posted on".
@@ -54,6 +55,14 @@ _NOT_NAMES = re.compile(
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday)\.?$"
 )
 _HAN = re.compile(r"[\u3400-\u9fff]")
+# What tells an outlet's name from a dateline's place in "NAME, DATE".
+_OUTLET_WORDS = re.compile(
+    r"(?i)\b(?:daily|news|times|post|herald|journal|review|tribune|chronicle|gazette|press"
+    r"|agency|network|media|online|radio|tv|television|magazine|weekly|wire|observer|standard"
+    r"|express|mail|telegraph|guardian|today|bulletin|courier|star|sun|mirror|independent"
+    r"|xinhua|reuters|bloomberg|associated)\b"
+)
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 
 
 def tidy_name(name: str) -> str:
@@ -128,6 +137,8 @@ def parse_meta_line(line: str) -> LineMeta | None:
             bare.append(chunk)
         else:
             return None
+    if (bare and hit and not (byline or outlet or wrapped) and _starts_dateline(line, bare)):
+        return LineMeta(place=tidy_name(bare[0]), published=hit.iso)
     if bare and (hit or byline or wrapped) and not outlet:
         outlet = tidy_name(bare[0])
     elif bare and not (hit or byline or outlet):
@@ -135,6 +146,15 @@ def parse_meta_line(line: str) -> LineMeta | None:
     if not (byline or outlet or hit):
         return None
     return LineMeta(byline=byline, outlet=outlet, published=hit.iso if hit else None)
+
+
+def _starts_dateline(line: str, bare: list[str]) -> bool:
+    """'Hyderabad, March 3, 2021' or 'Columbus, Ohio, June 9, 2022': places, then the date,
+    and no word of an outlet's name ('Coastal Daily, ...') nor an acronym ('CRI, ...')."""
+    if any(_OUTLET_WORDS.search(b) or _ACRONYM.match(b) or _DOMAIN.match(b) for b in bare):
+        return False
+    places = r"\s*,\s*".join(re.escape(b) for b in bare)
+    return re.match(rf"^\s*{places}\s*,", line) is not None
 
 
 _STOPWORDS = {
