@@ -305,3 +305,21 @@ def test_the_dateline_place_is_a_place_with_its_line_as_evidence(ex, tmp_path):
     places = [e for e in ex.extract(art).entities if e.kind == "place"]
     assert [(p.label, p.mentions[0].text) for p in places] == [
         ("Varnholm", "Varnholm, March 3, 2021")]
+
+
+def test_names_listed_with_a_place_are_places_even_when_ner_says_person(ex):
+    ms = mentions(ex, "The gang cheated more than 300 people across Telangana, Andhra Pradesh "
+                      "and Karnataka. Police in Delhi said Zhang Wei and Li Na sold the data.")
+    assert {"Andhra Pradesh", "Karnataka"} <= labels(ms, "place")
+    assert {"Zhang Wei", "Li Na"} <= labels(ms, "person")
+
+
+def test_a_town_ner_calls_an_organisation_is_a_place_by_how_the_text_uses_it(ex):
+    ms = mentions(ex, "A Brackenford man sold the records. Another clerk worked at a phone shop "
+                      "in Daegu. Raids followed in the states of Wessery and Ondavia.")
+    assert {"Brackenford", "Daegu", "Wessery", "Ondavia"} <= labels(ms, "place")
+
+
+def test_an_agency_named_by_its_rank_gives_no_place(ex):
+    ms = mentions(ex, "Brazil's Federal Police and the Supreme People's Court acted.")
+    assert not {"Federal", "Supreme"} & labels(ms, "place")

@@ -523,8 +523,22 @@ def is_place_name(text: str, name: str) -> bool:
     """A name NER took for a person that the text puts a shop or a suspect 'in', or that opens
     the text as a dateline ('Varnholm, March 3, 2021'): a place."""
     name = re.escape(name)
-    return bool(re.search(rf"\b(?:in|near) {name}\b(?!['’]s)", text)
-                or re.match(rf"{name},\s+(?:{_MONTH}\s+\d|\d{{1,2}}\s+{_MONTH})", text, re.I))
+    # 'across Telangana, Andhra Pradesh and Karnataka': the name as an item of such a list
+    first = rf"\b(?:in|near|across|throughout){_REGIONS} {name}\b(?!['’]s)"
+    middle = (rf"\b(?:in|across|throughout){_REGIONS} (?:{_ITEM}, ){{1,6}}{name}(?:, {_ITEM})*,? "
+              rf"(?:and|or) {_ITEM}")
+    last = (rf"\b(?:in|across|throughout){_REGIONS} (?:{_ITEM}, ){{0,6}}{_ITEM},? (?:and|or) "
+            rf"{name}\b(?!['’]s)")
+    dateline = rf"{name},\s+(?:{_MONTH}\s+\d|\d{{1,2}}\s+{_MONTH})"
+    return bool(re.search(first, text) or re.search(middle, text) or re.search(last, text)
+                or re.match(dateline, text, re.I))
+
+
+# "in the states of ...", "across the provinces of ...": what may stand before the list.
+_REGIONS = (r"(?: the (?:states?|provinces?|regions?|counties|county|districts?|cities|city"
+            r"|towns?|prefectures?|municipalities) of)?")
+# A capitalised name of up to four words, one item of a list of places.
+_ITEM = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}"
 
 
 ORG_WORDS = [
@@ -646,6 +660,11 @@ def _alt_labels(doc: Doc, head: Token, start: int, end: int) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a for a in alts if a))
 
 
+# "a Dayton man": a town's name before these nouns says where someone is from.
+PEOPLE_OF_A_PLACE = frozenset(("man", "woman", "men", "women", "resident", "residents", "couple",
+                               "teenager", "pensioner", "native", "family"))
+
+
 def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[Mention]:
     """Organisations, agencies, places and laws from NER, names of agencies and websites."""
     lex = lexicon()
@@ -672,7 +691,15 @@ def org_mentions(doc: Doc, sent_of: dict[int, int], persons: set[str]) -> list[M
             and ent.root.head.lower_ in {"in", "from", "at"}
         )
         place_person = ent.label_ == "PERSON" and is_place_name(text_of(doc), label)
-        if ent.label_ in {"GPE", "LOC"} or place_norp or place_person:
+        # ... and a town an organisation: "a dealership in Incheon", "a Dayton man"
+        place_org = (
+            ent.label_ == "ORG"
+            and len(label.split()) <= 3
+            and not _has_word(low, ORG_WORDS + agency_kw)
+            and (is_place_name(text_of(doc), label)
+                 or ent.root.dep_ == "compound" and ent.root.head.lower_ in PEOPLE_OF_A_PLACE)
+        )
+        if ent.label_ in {"GPE", "LOC"} or place_norp or place_person or place_org:
             if re.match(r"(?i)people.s republic$", label):
                 continue  # the first half of "People's Republic of China"
             out.append(
@@ -754,6 +781,12 @@ LAW_ENDS = re.compile(
     r"Amendment)(?:\s*(?:of\s+)?\(?\d{4}\)?)?$",
     re.I,
 )
+# First words of an agency's name that say its rank or reach, not its place.
+NOT_AGENCY_PLACES = frozenset(("public", "national", "state", "ministry", "federal", "supreme",
+                               "central", "high", "higher", "intermediate", "provincial",
+                               "municipal", "district", "regional", "people's", "special",
+                               "criminal", "civil", "metropolitan", "county", "general"))
+
 AGENCY_MODIFIERS = {
     "public",
     "local",
@@ -898,7 +931,7 @@ def _places_in_agencies(
         if not hit:
             continue
         name = hit.group(1) or hit.group(2)
-        if name.split()[0] in NOT_NAMES or name in {"Public", "National", "State", "Ministry"}:
+        if name.split()[0] in NOT_NAMES or name.lower() in NOT_AGENCY_PLACES:
             continue
         start = m.span.start + m.span.text.find(name)
         place = _mention_at(doc, start, start + len(name), "place", name.strip(), sent_of)
