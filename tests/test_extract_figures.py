@@ -378,3 +378,16 @@ def test_find_figures_never_raises_and_spans_slice_the_input(
 def test_parse_number_never_raises(text: str) -> None:
     value = parse_number(text)
     assert value is None or value >= 0
+
+
+@pytest.mark.parametrize("text", [
+    "He sold the personal information of about 80,000 new mothers.",
+    "They sold the personally identifiable information (PII) of more than 80,000 Ruritanians.",
+    "He bought a database of 80,000 insurance policyholders from a vendor.",
+])
+def test_data_of_a_number_of_people_counts_their_records(text: str) -> None:
+    assert [(c.value, c.unit) for c in find_counts(text)] == [(80000, "records")]
+
+
+def test_a_number_of_people_without_their_data_is_no_record_count() -> None:
+    assert [c.unit for c in find_counts("The gang cheated 80,000 new mothers.")] != ["records"]

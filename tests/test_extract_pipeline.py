@@ -207,3 +207,11 @@ def test_estimate_under_could_keeps_its_count(ex):
 def test_sum_actually_paid_is_a_figure(ex):
     x = extract(ex, "A broker surnamed Yu paid £2 per record for the data, a researcher said.")
     assert (2, "GBP") in {(m.amount, m.currency) for e in x.events for m in e.money}
+
+
+def test_a_legal_threshold_is_no_record_count_but_a_hypothetical_leak_is(ex):
+    x = extract(ex, "Under the Criminal Law, illegally selling more than 5,000 pieces of personal "
+                    "information can constitute a serious case. Experts warned the flaw could "
+                    "expose 2 million customer records.")
+    counts = [c.value for e in x.events for c in e.records]
+    assert counts == [2_000_000]

@@ -103,7 +103,8 @@ _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 _YEAR_CUE = re.compile(r"(?i:\b(?:in|since|during|until|till|before|after|year|by)\s+)\Z")
 # "<data phrase> of [qualifier] N <people>": the count of data subjects stands for the records.
 _DATA_OF = re.compile(
-    rf"(?i:\b(?:{_DATA})\s+(?:of|on|about|belonging\s+to|concerning|from|for)\s+"
+    rf"(?i:\b(?:{_DATA}|databases?)(?:\s*\([A-Z]{{2,6}}\))?\s+"
+    rf"(?:of|on|about|belonging\s+to|concerning|from|for)\s+"
     rf"(?:(?:the|some|about|nearly|over|around)\s+)?(?:{QUALIFIER}\s+)?)\Z"
 )
 _POSSESSIVE_DATA = re.compile(rf"(?i:\s+(?:[\w-]+\s+){{0,2}}?(?:{_DATA})\b)")
@@ -207,6 +208,8 @@ def _unit(text: str, start: int, end: int, sentences: Sentences) -> tuple[str | 
         return ("records" if subject else "people"), head_end
     if head in _CASES:
         return "cases", head_end
+    if _looks_plural(head) and _DATA_OF.search(text, max(0, start - 80), start):
+        return "records", head_end  # "the data of 80,000 new mothers": a record per person
     return "other", head_end
 
 

@@ -5,6 +5,7 @@ mentions -> role facts (verb frames) -> entities (merged mentions) -> events wit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
@@ -672,6 +673,8 @@ def _events(
         # figures in hypothetical clauses stay: the gold records "could cause 5 billion leaks"
         found = find_figures(sent.text, offset=sent.start_char, anchor=article.published)
         records = tuple(x for x in found if isinstance(x, Count) and x.unit == "records")
+        if records and _states_a_legal_threshold(sent.text):
+            records = ()  # "selling more than 5,000 pieces ... can constitute a serious case"
         people = tuple(x for x in found if isinstance(x, Count) and x.unit in {"people", "cases"})
         money = tuple(x for x in found if isinstance(x, Money))
         times = [x for x in found if isinstance(x, TimeExpr)]
@@ -723,6 +726,17 @@ def _events(
                 )
             )
     return _dedupe_events(events)
+
+
+_THRESHOLD_VERB = re.compile(
+    r"(?i)\b(?:constitutes?|(?:is|are|be|being)\s+(?:considered|deemed|regarded\s+as|treated\s+as"
+    r"|punishable)|qualif(?:y|ies)\s+as)\b")
+_LAW_WORD = re.compile(r"(?i)\b(?:law|laws|interpretation|regulations?|statute|code|act|rules)\b")
+
+
+def _states_a_legal_threshold(sentence: str) -> bool:
+    """A sentence saying what the law counts as serious, not what anyone did."""
+    return bool(_THRESHOLD_VERB.search(sentence) and _LAW_WORD.search(sentence))
 
 
 def _main_trigger(triggers: list[tuple[int, str]], money: bool, records: bool) -> tuple[int, str]:
