@@ -323,3 +323,8 @@ def test_a_town_ner_calls_an_organisation_is_a_place_by_how_the_text_uses_it(ex)
 def test_an_agency_named_by_its_rank_gives_no_place(ex):
     ms = mentions(ex, "Brazil's Federal Police and the Supreme People's Court acted.")
     assert not {"Federal", "Supreme"} & labels(ms, "place")
+
+
+def test_someone_from_a_town_ner_calls_a_person_makes_it_a_place(ex):
+    ms = mentions(ex, "A retired teacher from Varnholm lost money to a caller.")
+    assert "Varnholm" in labels(ms, "place") and "Varnholm" not in labels(ms, "person")

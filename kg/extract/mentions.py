@@ -530,8 +530,10 @@ def is_place_name(text: str, name: str) -> bool:
     last = (rf"\b(?:in|across|throughout){_REGIONS} (?:{_ITEM}, ){{0,6}}{_ITEM},? (?:and|or) "
             rf"{name}\b(?!['’]s)")
     dateline = rf"{name},\s+(?:{_MONTH}\s+\d|\d{{1,2}}\s+{_MONTH})"
+    # "a software engineer from Kondapur": someone from a town
+    origin = rf"\b(?:{'|'.join(sorted(PEOPLE_FROM))}) from {name}\b(?!['’]s)"
     return bool(re.search(first, text) or re.search(middle, text) or re.search(last, text)
-                or re.match(dateline, text, re.I))
+                or re.match(dateline, text, re.I) or re.search(origin, text))
 
 
 # "in the states of ...", "across the provinces of ...": what may stand before the list.
@@ -660,6 +662,11 @@ def _alt_labels(doc: Doc, head: Token, start: int, end: int) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a for a in alts if a))
 
 
+# "a teacher from Benoni": who is said to come from a place.
+PEOPLE_FROM = frozenset(("man", "woman", "men", "women", "resident", "residents", "engineer",
+                         "teacher", "student", "worker", "pensioner", "retiree", "businessman",
+                         "businesswoman", "farmer", "driver", "nurse", "doctor", "couple",
+                         "family", "native", "housewife", "trader", "shopkeeper"))
 # "a Dayton man": a town's name before these nouns says where someone is from.
 PEOPLE_OF_A_PLACE = frozenset(("man", "woman", "men", "women", "resident", "residents", "couple",
                                "teenager", "pensioner", "native", "family"))
