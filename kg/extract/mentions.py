@@ -520,20 +520,36 @@ _MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?")
 
 
 def is_place_name(text: str, name: str) -> bool:
-    """A name NER took for a person that the text puts a shop or a suspect 'in', or that opens
-    the text as a dateline ('Varnholm, March 3, 2021'): a place."""
-    name = re.escape(name)
-    # 'across Telangana, Andhra Pradesh and Karnataka': the name as an item of such a list
-    first = rf"\b(?:in|near|across|throughout){_REGIONS} {name}\b(?!['’]s)"
-    middle = (rf"\b(?:in|across|throughout){_REGIONS} (?:{_ITEM}, ){{1,6}}{name}(?:, {_ITEM})*,? "
-              rf"(?:and|or) {_ITEM}")
-    last = (rf"\b(?:in|across|throughout){_REGIONS} (?:{_ITEM}, ){{0,6}}{_ITEM},? (?:and|or) "
-            rf"{name}\b(?!['’]s)")
-    dateline = rf"{name},\s+(?:{_MONTH}\s+\d|\d{{1,2}}\s+{_MONTH})"
-    # "a software engineer from Kondapur": someone from a town
-    origin = rf"\b(?:{'|'.join(sorted(PEOPLE_FROM))}) from {name}\b(?!['’]s)"
-    return bool(re.search(first, text) or re.search(middle, text) or re.search(last, text)
-                or re.match(dateline, text, re.I) or re.search(origin, text))
+    """A name NER took for a person or an organisation that the text treats as a place: puts
+    something 'in' it, lists it with places ('across Telangana, Andhra Pradesh and
+    Karnataka'), has someone come 'from' it, or opens with it as a dateline."""
+    exact, starts, dateline = _places_named_in(text)
+    return (name in exact or name.lower() == dateline
+            or any(text.startswith(name, i) and _ends_a_name(text, i + len(name)) for i in starts))
+
+
+def _ends_a_name(text: str, end: int) -> bool:
+    """A name stops here: no more word, and no possessive ('Rotterdam's port')."""
+    rest = text[end:end + 2]
+    return not (rest[:1].isalnum() or rest[:1] == "_" or rest in ("'s", "’s"))
+
+
+@lru_cache(maxsize=16)
+def _places_named_in(text: str) -> tuple[frozenset[str], tuple[int, ...], str | None]:
+    """Where the text puts place names, found once per text: names that fill a later item of
+    a list of places exactly, offsets where a place name starts ('in ...', 'a teacher from
+    ...', the last item of a list), and the dateline's name (lower case)."""
+    exact: set[str] = set()
+    starts: list[int] = []
+    for m in _PLACE_LIST.finditer(text):
+        starts.append(m.start("items"))
+        items = _LIST_SEPARATOR.split(m.group("items"))
+        if len(items) > 1 and _LIST_END.search(m.group("items")):
+            exact.update(items[1:-1])
+            starts.append(m.end("items") - len(items[-1]))
+    starts += [m.start("name") for m in _FROM_A_PLACE.finditer(text)]
+    d = _DATELINE_NAME.match(text)
+    return frozenset(exact), tuple(starts), d.group("name").lower() if d else None
 
 
 # "in the states of ...", "across the provinces of ...": what may stand before the list.
@@ -541,6 +557,13 @@ _REGIONS = (r"(?: the (?:states?|provinces?|regions?|counties|county|districts?|
             r"|towns?|prefectures?|municipalities) of)?")
 # A capitalised name of up to four words, one item of a list of places.
 _ITEM = r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,3}"
+_PLACE_LIST = re.compile(
+    rf"\b(?:in|near|across|throughout){_REGIONS} "
+    rf"(?P<items>(?:{_ITEM}(?:, {_ITEM}){{0,6}}(?:,? (?:and|or) {_ITEM})?)|(?=\S))")
+_LIST_SEPARATOR = re.compile(r",? (?:and|or) |, ")
+_LIST_END = re.compile(r" (?:and|or) ")
+_DATELINE_NAME = re.compile(
+    rf"(?P<name>[^,\n]{{1,60}}),\s+(?:{_MONTH}\s+\d|\d{{1,2}}\s+{_MONTH})", re.I)
 
 
 ORG_WORDS = [
@@ -667,6 +690,7 @@ PEOPLE_FROM = frozenset(("man", "woman", "men", "women", "resident", "residents"
                          "teacher", "student", "worker", "pensioner", "retiree", "businessman",
                          "businesswoman", "farmer", "driver", "nurse", "doctor", "couple",
                          "family", "native", "housewife", "trader", "shopkeeper"))
+_FROM_A_PLACE = re.compile(rf"\b(?:{'|'.join(sorted(PEOPLE_FROM))}) from (?P<name>{_ITEM})")
 # "a Dayton man": a town's name before these nouns says where someone is from.
 PEOPLE_OF_A_PLACE = frozenset(("man", "woman", "men", "women", "resident", "residents", "couple",
                                "teenager", "pensioner", "native", "family"))
