@@ -39,15 +39,19 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     workers: Annotated[int | None, typer.Option("--workers", "-w", min=1,
                        help="Extraction processes (default: the settings' workers).")] = None,
-    fresh: Annotated[bool, typer.Option("--fresh", help="Ignore cached extractions.")] = False,
-    cache_dir: Annotated[Path | None, typer.Option("--cache-dir",
-                         help="Extraction cache folder (default: OUT/.kg-cache).")] = None,
+    fresh: Annotated[bool, typer.Option(
+        "--fresh", help="Ignore what earlier builds kept: read and extract all again.")] = False,
+    cache_dir: Annotated[Path | None, typer.Option(
+        "--cache-dir",
+        help="Where builds keep extractions and the corpus (default: OUT/.kg-cache).")] = None,
     executor: Annotated[str, typer.Option("--executor", "-e",
                         help="Where extraction runs: local or dask.")] = "local",
     scheduler: Annotated[str | None, typer.Option("--scheduler",
                          help="dask scheduler address (default: a local cluster).")] = None,
 ) -> None:
-    """Build the graph of INPUTS and write graph.ttl, graph.html and the report into --out."""
+    """Build the graph of INPUTS and write graph.ttl, graph.html and the report into --out.
+
+    Building into the same --out again reads and extracts only new or changed files."""
     import signal
 
     import kg
