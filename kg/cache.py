@@ -163,21 +163,30 @@ class ExtractionCache:
                 shutil.rmtree(d, ignore_errors=True)
 
 
-def encode(x: Extraction) -> bytes:
-    """Magic, SHA-256 of the payload, the pickled payload."""
-    payload = pickle.dumps(x, protocol=pickle.HIGHEST_PROTOCOL)
-    return MAGIC + hashlib.sha256(payload).digest() + payload
+def seal(obj: object, magic: bytes) -> bytes:
+    """Magic, SHA-256 of the payload, the pickled payload: a torn write shows."""
+    payload = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    return magic + hashlib.sha256(payload).digest() + payload
 
 
-def _decode(data: bytes) -> Extraction | None:
-    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + _DIGEST:
+def unseal(data: bytes, magic: bytes) -> object | None:
+    """What ``seal`` wrote, or None when the bytes are torn, foreign or no longer load."""
+    if not data.startswith(magic) or len(data) < len(magic) + _DIGEST:
         return None
-    digest = data[len(MAGIC):len(MAGIC) + _DIGEST]
-    payload = data[len(MAGIC) + _DIGEST:]
+    digest = data[len(magic):len(magic) + _DIGEST]
+    payload = data[len(magic) + _DIGEST:]
     if hashlib.sha256(payload).digest() != digest:
         return None
     try:
-        x = pickle.loads(payload)
+        return pickle.loads(payload)
     except Exception:  # a model change can break old pickles in many ways
         return None
+
+
+def encode(x: Extraction) -> bytes:
+    return seal(x, MAGIC)
+
+
+def _decode(data: bytes) -> Extraction | None:
+    x = unseal(data, MAGIC)
     return x if isinstance(x, Extraction) else None

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import pickle
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
@@ -33,7 +32,6 @@ from kg.model import Extraction
 from kg.settings import PACKAGE_DIR, Settings
 
 STATE_MAGIC = b"KGCORPUS2\n"
-_DIGEST = 32
 _MARKER = "BUILDING"
 _STATE = "state.pkl"
 _BLOCKS = "blocks"
@@ -177,20 +175,22 @@ class CorpusStore:
             self._warn("the previous build into this folder stopped half-way; "
                        "rebuilding its corpus from the extraction cache")
             return None
+        from kg.cache import unseal
+
         try:
-            data = (root / _STATE).read_bytes()
-            digest, payload = data[len(STATE_MAGIC):][:_DIGEST], data[len(STATE_MAGIC) + _DIGEST:]
-            if not data.startswith(STATE_MAGIC) or hashlib.sha256(payload).digest() != digest:
-                raise ValueError("checksum")
-            fingerprint, stories = pickle.loads(payload)
-        except Exception:  # a torn or foreign file: start afresh rather than trust it
+            state = unseal((root / _STATE).read_bytes(), STATE_MAGIC)
+        except OSError:
+            state = None
+        if not (isinstance(state, tuple) and len(state) == 2):  # torn or foreign: start afresh
             self._warn(f"the corpus state in {root} is unreadable; rebuilding the corpus")
             return None
+        fingerprint, stories = state
         return stories if fingerprint == self.fingerprint else None
 
     def _write_state(self) -> None:
-        payload = pickle.dumps((self.fingerprint, self.stories), protocol=pickle.HIGHEST_PROTOCOL)
-        _write_atomic(self.root / _STATE, STATE_MAGIC + hashlib.sha256(payload).digest() + payload)
+        from kg.cache import seal
+
+        _write_atomic(self.root / _STATE, seal((self.fingerprint, self.stories), STATE_MAGIC))
 
     def _block(self, key: str) -> Path:
         return self.root / _BLOCKS / key[:2] / f"{key[2:]}.ttl"

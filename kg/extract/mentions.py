@@ -14,14 +14,13 @@ from kg.extract.nlp import text_of, tokens_of
 from kg.model import Mention, Span
 from kg.vocab import lexicon
 
+# Words for a weakness in a system: a method only when someone used it ("hackers exploited a
+# loophole").
+VULNERABILITY_WORDS = frozenset(("vulnerability", "vulnerabilities", "loophole", "loopholes",
+                                 "flaw", "flaws"))
+VULNERABILITY_TERMS = VULNERABILITY_WORDS | {"security hole", "security holes"}
 # Words that only name a method when the sentence talks about getting data out.
-WEAK_METHOD_TERMS = {
-    "vulnerability",
-    "vulnerabilities",
-    "loophole",
-    "loopholes",
-    "flaw",
-    "flaws",
+WEAK_METHOD_TERMS = VULNERABILITY_TERMS | {
     "virus",
     "insider",
     "insiders",
@@ -33,8 +32,6 @@ WEAK_METHOD_TERMS = {
     "breaking into",
     "broke into",
     "intrusion",
-    "security hole",
-    "security holes",
     "malicious program",
     "crawler",
     "crawlers",
@@ -251,16 +248,6 @@ def concept_mentions(doc: Doc, matcher, sent_of: dict[int, int]) -> list[Mention
     return out
 
 
-VULNERABILITY_TERMS = {
-    "vulnerability",
-    "vulnerabilities",
-    "loophole",
-    "loopholes",
-    "flaw",
-    "flaws",
-    "security hole",
-    "security holes",
-}
 EXPLOIT_LEMMAS = {
     "exploit",
     "use",

@@ -214,7 +214,6 @@ def _dateline_place(doc: Doc, article: Article, mentions: list[Mention],
                     sentence=sent_of[sp.root.i], head=sp.root.i)]
 
 
-VULNERABILITY_WORDS = {"vulnerability", "vulnerabilities", "loophole", "loopholes", "flaw", "flaws"}
 
 
 def _vulnerabilities_of_hacking(mentions: list[Mention]) -> list[Mention]:
@@ -225,7 +224,7 @@ def _vulnerabilities_of_hacking(mentions: list[Mention]) -> list[Mention]:
         if (
             m.kind == "method"
             and m.sentence in hacking_sents
-            and m.span.text.lower() in VULNERABILITY_WORDS
+            and m.span.text.lower() in M.VULNERABILITY_WORDS
         ):
             m = Mention(
                 span=m.span,
