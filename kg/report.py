@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import Graph
 
 from kg.analyze import STAGES, Analysis, Chain, Projection, analyze, chains_by_article
+from kg.charts import bar_chart_svg
 from kg.errors import OutputError
 from kg.settings import DEFAULT, PACKAGE_DIR, Settings
 
@@ -182,10 +183,10 @@ def write_figures(a: Analysis, folder: Path) -> dict[str, str]:
     figure is a table's job); name -> path relative to the report."""
     name = _Names(a.projection)
     plots: dict[str, tuple[str, list[str], list[float], str]] = {}
-    top = a.categories[:TOP][::-1]
+    top = a.categories[:TOP]
     plots["records_by_category"] = ("Records by data category", [name(c.iri) for c in top],
                                     [float(c.records) for c in top], "records")
-    top = a.prices[:TOP][::-1]
+    top = a.prices[:TOP]
     plots["price_per_record"] = ("Price per record",
                                  [f"{u.currency} · {name_of_event(a, u.event)}" for u in top],
                                  [float(u.per_record) for u in top],
@@ -199,39 +200,12 @@ def write_figures(a: Analysis, folder: Path) -> dict[str, str]:
         if len(labels) < MIN_BARS:
             continue
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{key}.png"
-        _bar_chart(path, title, labels, values, unit, vertical=key == "cases_over_time")
+        path = folder / f"{key}.svg"
+        svg = bar_chart_svg(title, [_short(x) for x in labels], values, unit,
+                            vertical=key == "cases_over_time", integer=key != "price_per_record")
+        path.write_text(svg, encoding="utf-8")
         out[key] = f"{folder.name}/{path.name}"
     return out
-
-
-def _bar_chart(path: Path, title: str, labels: list[str], values: list[float], unit: str,
-               vertical: bool) -> None:
-    from matplotlib.figure import Figure  # lazy: matplotlib costs half a second to import
-    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
-
-    labels = [_short(x) for x in labels]
-    width, height = 6.4, 3.2 if vertical else 0.32 * len(labels) + 1.4
-    # fixed margins (tight_layout would cost as much as the drawing): room for the labels
-    left = 0.7 if vertical else 0.3 + 0.075 * max(len(x) for x in labels)
-    fig = Figure(figsize=(width, height))
-    fig.subplots_adjust(left=left / width, right=0.97, bottom=0.55 / height,
-                        top=1 - 0.4 / height)
-    ax = fig.subplots()
-    if vertical:
-        ax.bar(labels, values, color="#1f77b4")
-        ax.set_ylabel(unit)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    else:
-        ax.barh(labels, values, color="#2ca02c")
-        ax.set_xlabel(unit)
-        if max(values) >= 1000:
-            ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-    for t in ax.get_xticklabels() + ax.get_yticklabels():
-        t.set_parse_math(False)  # a "$" in article text must not start mathtext
-    ax.set_title(title)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.savefig(path, dpi=96, metadata={"Software": None})
 
 
 def name_of_event(a: Analysis, event: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from xml.etree import ElementTree
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from kg.build import BuildResult, write_outputs
 from kg.errors import OutputError
 from kg.graph import extractions_to_graph
 from kg.report import md_escape, write_report
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +34,13 @@ def report(graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path
 def test_report_writes_markdown_html_and_the_three_figures(report) -> None:
     out, files = report
     names = sorted(p.relative_to(out).as_posix() for p in files)
-    assert names == ["figures/cases_over_time.png", "figures/price_per_record.png",
-                     "figures/records_by_category.png", "report.html", "report.md"]
+    assert names == ["figures/cases_over_time.svg", "figures/price_per_record.svg",
+                     "figures/records_by_category.svg", "report.html", "report.md"]
     for p in files:
         assert p.stat().st_size > 500
-        if p.suffix == ".png":
-            assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        if p.suffix == ".svg":
+            root = ElementTree.parse(p).getroot()
+            assert root.tag == SVG + "svg" and len(root.findall(SVG + "rect")) >= 3
 
 
 def test_every_figure_and_table_row_links_to_articles_that_exist(report) -> None:
@@ -45,7 +49,7 @@ def test_every_figure_and_table_row_links_to_articles_that_exist(report) -> None
     anchors = set(re.findall(r'<a id="(article-\d+)"></a>', md))
     assert len(anchors) == 3
     for fig in ("records_by_category", "price_per_record", "cases_over_time"):
-        block = md.split(f"(figures/{fig}.png)")[1].split("\n\n")[1]
+        block = md.split(f"(figures/{fig}.svg)")[1].split("\n\n")[1]
         cited = set(re.findall(r"\(#(article-\d+)\)", block))
         assert block.startswith("Figure sources:") and cited and cited <= anchors
     rows = [line for line in md.splitlines() if line.startswith("| ") and "---" not in line
@@ -55,7 +59,7 @@ def test_every_figure_and_table_row_links_to_articles_that_exist(report) -> None
     page = (out / "report.html").read_text(encoding="utf-8")
     assert set(re.findall(r'id="(article-\d+)"', page)) == anchors
     assert set(re.findall(r'href="#(article-\d+)"', page)) <= anchors
-    assert 'src="figures/records_by_category.png"' in page
+    assert 'src="figures/records_by_category.svg"' in page
 
 
 def test_report_shows_the_chain_the_gap_and_the_figures(report) -> None:
@@ -105,22 +109,28 @@ def test_build_outputs_include_the_page_the_report_and_its_figures(tmp_path: Pat
                                                                   graph: Graph) -> None:
     result = write_outputs(BuildResult(graph=graph), tmp_path)
     assert {"graph.html", "graph.ttl", "report.md", "report.html", "figures"} <= set(result.outputs)
-    assert (tmp_path / "figures" / "records_by_category.png").exists()
+    assert (tmp_path / "figures" / "records_by_category.svg").exists()
     assert PAYLOAD not in (tmp_path / "report.html").read_text(encoding="utf-8")
 
 
 def test_one_bar_is_a_table_not_a_figure(tmp_path: Path) -> None:
     files = write_report(extractions_to_graph([shop_extraction()]), tmp_path)
-    assert not [p for p in files if p.suffix == ".png"]
+    assert not [p for p in files if p.suffix == ".svg"]
     assert "| phone numbers | 50,000 |" in (tmp_path / "report.md").read_text(encoding="utf-8")
 
 
-def test_dollar_signs_in_labels_are_drawn_as_text_not_mathtext(tmp_path: Path) -> None:
+def test_article_text_in_a_figure_is_escaped_text(tmp_path: Path) -> None:
     def relabel(x, key: str, label: str):
         ents = tuple(replace(e, label=label) if e.key == key else e for e in x.entities)
         return replace(x, entities=ents)
 
-    g = extractions_to_graph([relabel(shop_extraction(), "phone", r"phones $\frac{1$ each"),
+    hostile = "<script>alert(1)</script>&"
+    g = extractions_to_graph([relabel(shop_extraction(), "phone", hostile),
                               relabel(clinic_extraction(), "names", "names $5 $x^")])
-    files = write_report(g, tmp_path)
-    assert tmp_path / "figures" / "records_by_category.png" in files
+    write_report(g, tmp_path)
+    svg = tmp_path / "figures" / "records_by_category.svg"
+    root = ElementTree.parse(svg).getroot()  # well-formed: the markup stayed text
+    assert not root.findall(".//" + SVG + "script")
+    texts = [t.text for t in root.iter(SVG + "text")]
+    assert "names $5 $x^" in texts
+    assert any(t and t.startswith("<script>alert(1)") for t in texts)
