@@ -8,6 +8,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg.build import BuildResult, build_graph, check_writable, default_cache_dir, write_outputs
+from kg.heap import released
 from kg.model import Article
 from kg.settings import DEFAULT, Settings
 from kg.store import QueryResult
@@ -36,11 +37,12 @@ def build(
         check_writable(Path(out))
         if cache_dir is None:
             cache_dir = default_cache_dir(out)
-    result = build_graph(inputs, settings=settings, progress=progress, workers=workers,
-                         fresh=fresh, cache_dir=cache_dir, executor=executor,
-                         scheduler=scheduler)
-    if out is not None:
-        result = write_outputs(result, Path(out), settings=settings)
+    with released():
+        result = build_graph(inputs, settings=settings, progress=progress, workers=workers,
+                             fresh=fresh, cache_dir=cache_dir, executor=executor,
+                             scheduler=scheduler)
+        if out is not None:
+            result = write_outputs(result, Path(out), settings=settings)
     return result
 
 

@@ -266,6 +266,7 @@ def build_graph(
                 ex.expect(sum(fresh or corpus.story_of(s) is None for s in stamps.values()))
             stories = _plan(stamps, corpus, fresh, warnings.append, settings)
             removed = corpus.keep_only(s.key for s in stories)
+            corpus.premerge(s.key for s in stories if s.article is None)
             work = _extract(stories, ex, corpus, cache, fresh, keep_extractions, progress)
         corpus.commit()
     finally:
@@ -432,6 +433,7 @@ def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) 
     """Write graph.ttl, graph.html and the report into a temporary folder inside ``out``, then
     move them in; a failed or killed build leaves the previous outputs as they were."""
     from kg.analyze import analyze
+    from kg.forked import Forked, can_fork
     from kg.render import write_html
     from kg.report import write_report
 
@@ -450,19 +452,31 @@ def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) 
             result.timings["project"] = time.perf_counter() - t
         return made[0]
 
+    def report() -> None:
+        write_report(analyze(projection()), tmp, settings=settings)
+
     steps: list[tuple[str, Callable[[], object]]] = [
         ("turtle", lambda: result.write_turtle(tmp / "graph.ttl")),
         ("html", lambda: write_html(projection(), tmp / "graph.html", settings=settings)),
-        ("report", lambda: write_report(analyze(projection()), tmp, settings=settings)),
     ]
+    beside = None
     try:
+        if len(projection().nodes) >= settings.parallel_views_from and can_fork():
+            beside = Forked(report, "report")  # while this process writes the rest
+        else:
+            steps.append(("report", report))
         for name, step in steps:
             t = time.perf_counter()
             step()
             result.timings[f"write_{name}"] = time.perf_counter() - t
+        if beside is not None:
+            result.timings["write_report"] = beside.wait()
+            beside = None
         _fsync_tree(tmp)
         result.outputs = _commit(tmp, out)
     finally:
+        if beside is not None:
+            beside.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     result.timings["write"] = time.perf_counter() - started
     return result

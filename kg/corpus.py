@@ -18,20 +18,22 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import pickle
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdflib import Graph
 
-from kg.analyze.projection import PartialProjection, Projection, merge_partials
+from kg.analyze.projection import PartialMerge, PartialProjection, Projection
 from kg.errors import KgError, OutputError
 from kg.model import Extraction
 from kg.settings import PACKAGE_DIR, Settings
 
-STATE_MAGIC = b"KGCORPUS2\n"
+STATE_MAGIC = b"KGCORPUS3\n"
 _MARKER = "BUILDING"
 _STATE = "state.pkl"
 _BLOCKS = "blocks"
@@ -78,7 +80,7 @@ class ArticleGraph:
     iri: str
     turtle: bytes
     hashes: bytes
-    partial: PartialProjection
+    partial: bytes  # its PartialProjection, pickled: the build process only files it
     entities: int
     events: int
 
@@ -119,7 +121,8 @@ def article_graph(x: Extraction) -> ArticleGraph:
     declared = next((i for i, line in enumerate(body) if not line.startswith(b"@prefix ")),
                     len(body))
     return ArticleGraph(iri=str(article_iri(x.article)), turtle=b"\n".join(body[declared:]),
-                        hashes=hashes.tobytes(), partial=partial_projection(triples),
+                        hashes=hashes.tobytes(),
+                        partial=pickle.dumps(partial_projection(triples), protocol=5),
                         entities=len(x.entities), events=len(x.events))
 
 
@@ -135,7 +138,12 @@ class StoryRecord:
     entities: int
     events: int
     hashes: bytes
-    partial: PartialProjection
+    # Pickled, and unpickled only when the projection is made: loading the state stays quick,
+    # so the build can start extracting before it merges the projection.
+    partial: bytes
+
+    def projection(self) -> PartialProjection:
+        return pickle.loads(self.partial)
 
 
 class CorpusStore:
@@ -147,6 +155,7 @@ class CorpusStore:
         self.fingerprint = fingerprint
         self._warn = warn or (lambda msg: None)
         self.stories: dict[str, StoryRecord] = {}
+        self._premerged: _Premerge | None = None
         self._memory: dict[str, bytes] = {}  # the blocks, when there is no folder
         self._lock = None
         if root is not None:
@@ -176,9 +185,11 @@ class CorpusStore:
                        "rebuilding its corpus from the extraction cache")
             return None
         from kg.cache import unseal
+        from kg.heap import long_lived
 
         try:
-            state = unseal((root / _STATE).read_bytes(), STATE_MAGIC)
+            with long_lived():
+                state = unseal((root / _STATE).read_bytes(), STATE_MAGIC)
         except OSError:
             state = None
         if not (isinstance(state, tuple) and len(state) == 2):  # torn or foreign: start afresh
@@ -250,14 +261,38 @@ class CorpusStore:
 
     # --- views -----------------------------------------------------------------------------
 
+    def premerge(self, keys: Iterable[str]) -> None:
+        """Start merging these stories' projections and triple counts in a thread: the ones
+        this build leaves as they are, merged while the others are being extracted."""
+        self._premerged = _Premerge({k: self.stories[k] for k in keys})
+        self._premerged.start()
+
     def view(self) -> CorpusView:
         """What the outputs need after the build; blocks in the order of their article IRIs,
         so the same stories give the same graph.ttl however they were built."""
         import numpy as np
 
         keys = sorted(self.stories, key=lambda k: (self.stories[k].iri, k))
-        hashes = [np.frombuffer(self.stories[k].hashes, dtype=np.uint64) for k in keys]
-        triples = int(np.unique(np.concatenate(hashes)).size) if hashes else 0
+        merge, unique = PartialMerge(), np.empty(0, dtype=np.uint64)  # sorted
+        pre, self._premerged = self._premerged, None
+        done: set[str] = set()
+        if pre is not None:
+            pre.join()
+            if pre.error is not None:
+                raise pre.error
+            # stories changed since the merge began would count twice: then merge afresh
+            if all(self.stories.get(k) is r for k, r in pre.records.items()):
+                merge, unique, done = pre.merge, pre.unique, set(pre.records)
+        rest = [k for k in keys if k not in done]
+        triples = unique.size
+        if rest:
+            more = np.unique(np.concatenate(
+                [np.frombuffer(self.stories[k].hashes, dtype=np.uint64) for k in rest]))
+            if unique.size:  # those not among the merged ones' (binary search, no re-sort)
+                at = np.searchsorted(unique, more).clip(max=unique.size - 1)
+                triples += int(np.count_nonzero(unique[at] != more))
+            else:
+                triples = more.size
         if self.root is None:
             blocks: list[Path] | list[bytes] = [self._memory[k] for k in keys]
         else:
@@ -265,7 +300,36 @@ class CorpusStore:
         return CorpusView(blocks=blocks, iris=[self.stories[k].iri for k in keys],
                           root=self.root,
                           generation=None if self.root is None else _generation(self.root),
-                          partials=[self.stories[k].partial for k in keys], triples=triples)
+                          merge=merge, partials=[self.stories[k].partial for k in rest],
+                          triples=int(triples))
+
+
+class _Premerge(threading.Thread):
+    """The merged projection and distinct triple hashes of some stories, made in a thread
+    (the build's main thread is mostly waiting for its extraction workers meanwhile)."""
+
+    def __init__(self, records: dict[str, StoryRecord]) -> None:
+        super().__init__(name="kg-premerge", daemon=True)
+        self.records = records
+        self.merge = PartialMerge()
+        self.unique = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        import numpy as np
+
+        from kg.heap import long_lived
+
+        try:
+            with long_lived():
+                for rec in self.records.values():
+                    self.merge.add(rec.projection())
+                self.merge.result()  # finished now; later parts redo only what they touch
+                hashes = [np.frombuffer(r.hashes, dtype=np.uint64) for r in self.records.values()]
+                self.unique = (np.unique(np.concatenate(hashes)) if hashes
+                               else np.empty(0, dtype=np.uint64))
+        except BaseException as e:  # noqa: BLE001 - raised again by view()
+            self.error = e
 
 
 def _lock(root: Path):
@@ -312,17 +376,28 @@ class CorpusView:
     stories' partial projections, or loaded into rdflib only when somebody asks for it."""
 
     def __init__(self, *, blocks: list, iris: list[str], root: Path | None,
-                 generation: int | None, partials: list[PartialProjection],
+                 generation: int | None, merge: PartialMerge, partials: list[bytes],
                  triples: int) -> None:
         self._blocks = blocks
         self._iris = iris
         self._root = root
         self._generation = generation
-        self._partials = partials
+        self._merge = merge  # the stories merged already
+        self._partials = partials  # the others' pickled partial projections
+        self._projection: Projection | None = None
         self.triples = triples  # distinct triples in the union
 
     def projection(self) -> Projection:
-        return merge_partials(self._partials)
+        """The entity-level projection of the union, made once."""
+        from kg.heap import long_lived
+
+        if self._projection is None:
+            with long_lived():
+                for part in self._partials:
+                    self._merge.add(pickle.loads(part))
+                self._partials = []
+                self._projection = self._merge.result()
+        return self._projection
 
     def _write(self, out) -> None:
         if self._root is not None and _generation(self._root) != self._generation:

@@ -253,10 +253,20 @@ class LocalExecutor:
             self.chosen.__exit__(*exc)
 
     def expect(self, articles: int) -> None:
-        """Told early how many articles are coming: start the pool ahead if it will be used."""
-        if self.chosen is None and articles >= SERIAL_BELOW and self.options.workers > 1:
+        """Told early how many articles are coming: start the pool ahead if it will be used.
+
+        A handful of articles gets one worker too, unless this process has spaCy loaded
+        already: loading it (1.4 s) is most of a small rebuild, and the worker does it while
+        this process reads the corpus and merges what did not change."""
+        if self.chosen is not None or articles == 0 or self.options.workers <= 1:
+            return
+        if articles >= SERIAL_BELOW:
             self.chosen = ProcessExecutor(self.settings, self.options)
-            self.chosen.start()
+        elif self.settings not in _EXTRACTORS:
+            self.chosen = ProcessExecutor(self.settings, replace(self.options, workers=1))
+        else:
+            return
+        self.chosen.start()
 
     def map(self, articles: Iterable[Article]) -> Iterator[Extracted]:
         it = iter(articles)

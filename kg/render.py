@@ -214,6 +214,7 @@ def _start_positions(proj: Projection, kept: list[str], art_index: dict[str, int
 
 def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
     """Nodes, edges, legend, filters, tooltips and layouts for the page, from the projection."""
+    from pyvis.edge import Edge
     from pyvis.network import Network
 
     nbrs = _neighbours(proj)
@@ -241,14 +242,20 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
                             for ev in n.evidence[:MAX_EVIDENCE]]})
 
     merged: dict[tuple[int, int, str], list] = {}
+    distinct = set()  # (source, target, relation) over the whole graph
     for link in proj.links:
-        if link.source in ids and link.target in ids:
-            merged.setdefault((ids[link.source], ids[link.target], link.relation), []).append(link)
+        a, b = ids.get(link.source), ids.get(link.target)
+        if a is not None and b is not None:
+            merged.setdefault((a, b, link.relation), []).append(link)
+        else:
+            distinct.add((link.source, link.target, link.relation))
     edge_info = []
     for k, ((a, b, rel), links) in enumerate(sorted(merged.items())):
         evs = [events[x.event] for x in links if x.event in events]
         arts = sorted({art_index[x.article] for x in links if x.article in art_index})
-        net.add_edge(a, b, id=k, label=rel, rel=rel, arts=arts, value=len(links))
+        # pyvis's Edge, appended directly: Network.add_edge looks each end up in a list
+        net.edges.append(Edge(a, b, True, id=k, label=rel, rel=rel, arts=arts,
+                              value=len(links)).options)
         sentences = list(dict.fromkeys((_short(s.sentence, SENTENCE_CHARS),
                                         art_index.get(s.article, -1))
                                        for e in evs for s in e.evidence))
@@ -270,7 +277,7 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
                       "published": a.published, "source": a.source} for a in articles],
         "omitted": None if not left_out else {
             "nodes": sum(left_out.values()), "total": len(proj.nodes),
-            "edges": len({(x.source, x.target, x.relation) for x in proj.links}) - len(merged),
+            "edges": len(distinct),
             "byClass": sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0]))},
         "unlinked": sum(1 for i in kept if not deg[i]), "columnGap": COLUMN_GAP, "large": large,
         "options": _vis_options(len(kept), large),

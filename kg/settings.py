@@ -26,6 +26,8 @@ class Settings:
     max_file_bytes: int = 20 * 1024 * 1024  # bigger files are skipped with a warning
     max_article_chars: int = 400_000  # longer clean text is truncated with a warning
     html_max_nodes: int = 2_500  # past this the page shows the most connected part
+    # from this many entities the report is written by a forked process beside the page
+    parallel_views_from: int = 1_500
     query_timeout_s: float = 10.0
     query_result_cap: int = 10_000
     workers: int = max(1, min(2, os.cpu_count() or 1))

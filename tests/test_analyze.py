@@ -245,3 +245,18 @@ def test_networkx_projection_keeps_relation_event_and_article(graph: Graph) -> N
 def test_an_empty_graph_gives_an_empty_analysis() -> None:
     a = analyze(Graph())
     assert (a.chains, a.brokers, a.communities, a.categories, a.money) == ([], [], [], [], [])
+
+
+def test_paths_to_sinks_are_networkx_all_simple_paths_in_the_same_order() -> None:
+    import random
+
+    import networkx as nx
+
+    from kg.analyze.chains import _paths_to_sinks
+
+    for seed in range(150):
+        rng = random.Random(seed)
+        g = nx.gnp_random_graph(rng.randint(2, 12), rng.random() * 0.4, seed=seed, directed=True)
+        sinks = {n for n in g if g.out_degree(n) == 0}
+        for src in set(g) - sinks:
+            assert list(_paths_to_sinks(g, src)) == list(nx.all_simple_paths(g, src, sinks))

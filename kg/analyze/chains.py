@@ -4,6 +4,7 @@ victim), per article and overall, with what is missing from each path."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
@@ -84,11 +85,31 @@ def _gaps(stages: tuple[int, ...]) -> tuple[str, ...]:
     return tuple(gaps)
 
 
+def _paths_to_sinks(g: nx.DiGraph, src: str) -> Iterator[list[str]]:
+    """Every simple path from ``src`` to a node with no way on, depth first in the order the
+    edges were added: nx.all_simple_paths(g, src, sinks), without it copying the set of
+    sinks for every source (most of the chain analysis's time on a large corpus)."""
+    succ = g.succ
+    path, on, todo = [src], {src}, [iter(succ[src])]
+    while todo:
+        nxt = next(todo[-1], None)
+        if nxt is None:
+            todo.pop()
+            on.discard(path.pop())
+        elif nxt in on:
+            continue
+        elif not succ[nxt]:
+            yield [*path, nxt]
+        else:
+            path.append(nxt)
+            on.add(nxt)
+            todo.append(iter(succ[nxt]))
+
+
 def chain_paths(proj: Projection, article: str | None = None,
                 limit: int = MAX_CHAINS) -> list[Chain]:
     """Every path from where data enters the chain to where it ends, overall or for one article."""
     g = chain_graph(proj, article)
-    sinks = {n for n in g if g.out_degree(n) == 0}
     chains: list[Chain] = []
     for src in sorted((n for n in g if g.in_degree(n) == 0), key=str):
         if g.out_degree(src) == 0:
@@ -97,7 +118,7 @@ def chain_paths(proj: Projection, article: str | None = None,
                 chains.append(Chain((g.nodes[src]["iri"],), (stage,), (STAGES[stage],), (),
                                     tuple(sorted(g.nodes[src]["articles"])), _gaps((stage,))))
             continue
-        for path in islice(nx.all_simple_paths(g, src, sinks), max(0, limit - len(chains))):
+        for path in islice(_paths_to_sinks(g, src), max(0, limit - len(chains))):
             edges = [g.edges[u, v] for u, v in zip(path, path[1:], strict=False)]
             stages = (edges[0]["sa"],) + tuple(d["sb"] for d in edges)
             outs = tuple(d["sa"] for d in edges) + (stages[-1],)

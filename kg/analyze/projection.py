@@ -274,15 +274,42 @@ def merge_partials(partials: Iterable[PartialProjection]) -> Projection:
 
     Entities found in several parts merge (classes, labels, articles and evidence united);
     the outcome does not depend on the order of the parts."""
-    raw: dict[str, list] = {}  # iri -> [least label, classes, alt labels, articles, evidence]
-    raw_events: dict[str, EventRef] = {}
-    articles: dict[str, ArticleRef] = {}
+    merge = PartialMerge()
     for part in partials:
+        merge.add(part)
+    return merge.result()
+
+
+class PartialMerge:
+    """``merge_partials`` a part at a time: a build merges the parts no change touched while
+    it waits for the changed ones, then adds those.
+
+    ``result`` remembers what it finished; after more parts are added it redoes only the
+    entities and events they touched (and the events whose article or participants they
+    changed), so the result is always what one merge of every part gives."""
+
+    def __init__(self) -> None:
+        # iri -> [least label, classes, alt labels, articles, evidence]
+        self.raw: dict[str, list] = {}
+        self.raw_events: dict[str, EventRef] = {}
+        self.articles: dict[str, ArticleRef] = {}
+        self._nodes: dict[str, NodeRef] = {}  # finished, except the iris in _stale_nodes
+        self._events: dict[str, tuple[EventRef, tuple[Link, ...]]] = {}
+        self._stale_nodes: set[str] = set()
+        self._stale_events: set[str] = set()
+        self._changed_articles: set[str] = set()
+        self._new_nodes = False
+        self._short: set[str] = set()  # events missing a participant no part described yet
+
+    def add(self, part: PartialProjection) -> None:
+        raw, raw_events, articles = self.raw, self.raw_events, self.articles
         for iri, n in part.nodes.items():
+            self._stale_nodes.add(iri)
             acc = raw.get(iri)
             if acc is None:  # sets grown in place: a hub named by every article stays linear
                 raw[iri] = [n.label, set(n.classes), set(n.alt_labels), set(n.articles),
                             set(n.evidence)]
+                self._new_nodes = True
                 continue
             if n.label is not None and (acc[0] is None or n.label < acc[0]):
                 acc[0] = n.label
@@ -291,19 +318,41 @@ def merge_partials(partials: Iterable[PartialProjection]) -> Projection:
             acc[3] |= n.articles
             acc[4] |= n.evidence
         for iri, e in part.events.items():
+            self._stale_events.add(iri)
             raw_events[iri] = min(raw_events[iri], e, key=repr) if iri in raw_events else e
         for iri, a in part.articles.items():
+            self._changed_articles.add(iri)
             articles[iri] = min(articles[iri], a, key=repr) if iri in articles else a
-    nodes = {iri: _node_ref(iri, *raw[iri]) for iri in sorted(raw)}
-    articles = {iri: articles[iri] for iri in sorted(articles)}
-    # the article's date stands in for events that carry no time of their own
-    dates = {a.iri: a.published[:4] for a in articles.values()
-             if a.published and a.published[:4].isdigit()}
-    events = [replace(e, year=e.year or dates.get(e.article or ""),
-                      participants=tuple(p for p in e.participants if p[1] in nodes))
-              for e in (raw_events[iri] for iri in sorted(raw_events))]
-    links = tuple(link for e in events for link in event_links(e))
-    return Projection(nodes=nodes, events=tuple(events), articles=articles, links=links)
+
+    def result(self) -> Projection:
+        """The projection of every part added so far."""
+        raw = self.raw
+        for iri in self._stale_nodes:
+            self._nodes[iri] = _node_ref(iri, *raw[iri])
+        nodes = {iri: self._nodes[iri] for iri in sorted(raw)}
+        articles = {iri: self.articles[iri] for iri in sorted(self.articles)}
+        # the article's date stands in for events that carry no time of their own
+        dates = {a.iri: a.published[:4] for a in articles.values()
+                 if a.published and a.published[:4].isdigit()}
+        stale = self._stale_events
+        if self._changed_articles and self._events:
+            stale |= {iri for iri, (e, _) in self._events.items()
+                      if e.article in self._changed_articles}
+        if self._new_nodes:
+            stale |= self._short
+        for iri in stale:
+            e = self.raw_events[iri]
+            kept = tuple(p for p in e.participants if p[1] in nodes)
+            self._short.discard(iri)
+            if len(kept) < len(e.participants):
+                self._short.add(iri)
+            done = replace(e, year=e.year or dates.get(e.article or ""), participants=kept)
+            self._events[iri] = (done, tuple(event_links(done)))
+        self._stale_nodes, self._stale_events = set(), set()
+        self._changed_articles, self._new_nodes = set(), False
+        finished = [self._events[iri] for iri in sorted(self.raw_events)]
+        return Projection(nodes=nodes, events=tuple(e for e, _ in finished), articles=articles,
+                          links=tuple(link for _, links in finished for link in links))
 
 
 def _node_ref(iri: str, label: str | None, classes: set[str], alt_labels: set[str],
