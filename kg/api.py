@@ -7,7 +7,14 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from kg.build import BuildResult, build_graph, check_writable, default_cache_dir, write_outputs
+from kg.build import (
+    BuildResult,
+    build_graph,
+    check_writable,
+    default_cache_dir,
+    prepare_outputs,
+    write_outputs,
+)
 from kg.heap import released
 from kg.model import Article
 from kg.settings import DEFAULT, Settings
@@ -40,7 +47,8 @@ def build(
     with released():
         result = build_graph(inputs, settings=settings, progress=progress, workers=workers,
                              fresh=fresh, cache_dir=cache_dir, executor=executor,
-                             scheduler=scheduler)
+                             scheduler=scheduler,
+                             meanwhile=prepare_outputs if out is not None else None)
         if out is not None:
             result = write_outputs(result, Path(out), settings=settings)
     return result

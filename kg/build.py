@@ -237,6 +237,7 @@ def build_graph(
     executor: str = "local",
     scheduler: str | None = None,
     keep_extractions: int = KEEP_EXTRACTIONS,
+    meanwhile: Callable[[], None] | None = None,
 ) -> BuildResult:
     """Read and extract every article under the inputs into one graph.
 
@@ -244,7 +245,8 @@ def build_graph(
     build are not read again, and extractions found in the cache are reused (``fresh``
     ignores both). ``executor`` names where extraction runs (local, serial, process, dask)
     with ``workers`` processes (default: settings.workers); ``scheduler`` is a dask
-    scheduler address."""
+    scheduler address. ``meanwhile`` runs once the extraction is under way (the caller's
+    chance to get ready while workers load spaCy)."""
     from kg.cache import ExtractionCache
     from kg.corpus import CorpusStore, corpus_fingerprint
     from kg.executors import ExecutorOptions, get_executor
@@ -267,6 +269,8 @@ def build_graph(
             stories = _plan(stamps, corpus, fresh, warnings.append, settings)
             removed = corpus.keep_only(s.key for s in stories)
             corpus.premerge(s.key for s in stories if s.article is None)
+            if meanwhile is not None:
+                meanwhile()
             work = _extract(stories, ex, corpus, cache, fresh, keep_extractions, progress)
         corpus.commit()
     finally:
@@ -427,6 +431,14 @@ def _commit(tmp: Path, out: Path) -> dict[str, Path]:
             f.replace(target)
             outputs[f.name] = target
     return outputs
+
+
+def prepare_outputs() -> None:
+    """Load what write_outputs needs (modules, templates, vis-network) ahead of time."""
+    from kg import render, report
+
+    render.prepare()
+    report.prepare()
 
 
 def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) -> BuildResult:

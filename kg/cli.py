@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -76,6 +77,8 @@ def build(
                f"{st.get('extracted', 0)} extracted)")
     for name, path in sorted(result.outputs.items()):
         typer.echo(f"  {name:12s} {path}")
+    global _DONE_AND_WRITTEN
+    _DONE_AND_WRITTEN = True
 
 
 @app.command("read")
@@ -261,12 +264,23 @@ def serve(
         typer.echo("stopped", err=True)
 
 
+# Set by a command whose work is done and written (build): the process then ends without
+# tearing its heap down, which after a large build took longer than writing the report.
+_DONE_AND_WRITTEN = False
+
+
 def main() -> None:  # pragma: no cover - console entry
     try:
         app()
     except KgError as e:
         typer.echo(f"error: {e}", err=True)
         sys.exit(e.exit_code)
+    except SystemExit as e:
+        if _DONE_AND_WRITTEN and e.code in (0, None):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m kg.cli`

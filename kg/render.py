@@ -17,14 +17,15 @@ import random
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import Graph
 
 from kg.analyze import DISPLAY_CLASSES, STAGES, EventRef, Projection, project
 from kg.errors import OutputError
-from kg.settings import DEFAULT, PACKAGE_DIR, Settings
+from kg.jinja import template
+from kg.settings import DEFAULT, Settings
 
 # Display class -> (colour, vis shape, legend symbol). Chain roles warm to cool, left to right.
 STYLE = {
@@ -69,6 +70,7 @@ class PageData:
     total: int
 
 
+@lru_cache(maxsize=1)
 def _vis_lib() -> tuple[str, str]:
     """vis-network's JS and CSS from inside the pyvis package (no CDN)."""
     import pyvis
@@ -324,12 +326,19 @@ _SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?
 def render_page(pd: PageData, title: str) -> str:
     """The page's HTML: template, inlined vis-network, data, and a hash-based CSP."""
     js, css = _vis_lib()
-    env = Environment(loader=FileSystemLoader(PACKAGE_DIR / "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True))
-    page = env.get_template("graph.html").render(title=title, data=pd.data, vis_js=js,
+    page = template("graph.html").render(title=title, data=pd.data, vis_js=js,
                                                  vis_css=css, shown=pd.shown, total=pd.total)
     hashes = " ".join(sorted({_csp_hash(s) for s in _SCRIPT.findall(page)}))
     return page.replace("__SCRIPT_HASHES__", hashes, 1)
+
+
+def prepare() -> None:
+    """Load what writing the page needs (templates, vis-network, pyvis) ahead of time."""
+    from pyvis.edge import Edge  # noqa: F401
+    from pyvis.network import Network  # noqa: F401
+
+    template("graph.html")
+    _vis_lib()
 
 
 def write_html(graph: Graph | Projection, path: Path, settings: Settings = DEFAULT) -> Path:

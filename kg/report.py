@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import Graph
 
 from kg.analyze import STAGES, Analysis, Chain, Projection, analyze, chains_by_article
 from kg.charts import bar_chart_svg
 from kg.errors import OutputError
-from kg.settings import DEFAULT, PACKAGE_DIR, Settings
+from kg.jinja import template
+from kg.settings import DEFAULT, Settings
 
 TOP = 10  # rows in the ranking tables and bars in a figure
 MIN_BARS = 2
@@ -289,13 +289,19 @@ def _summary(a: Analysis) -> str:
 
 def to_html(sections: list[Section], a: Analysis, title: str) -> str:
     """The report as one HTML page (figures beside it); every value autoescaped."""
-    env = Environment(loader=FileSystemLoader(PACKAGE_DIR / "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True))
     numbers = _article_numbers(a.projection)
     arts = a.projection.articles_in_order()
-    return env.get_template("report.html").render(
+    return template("report.html").render(
         title=title, summary=_summary(a), sections=sections, numbers=numbers, articles=arts,
         cited=lambda sources: cited(sources, numbers))
+
+
+def prepare() -> None:
+    """Load what writing the report needs (its template, igraph) ahead of time."""
+    from kg.analyze.measures import _igraph_module
+
+    template("report.html")
+    _igraph_module()
 
 
 def write_report(graph: Graph | Analysis, out_dir: Path, settings: Settings = DEFAULT

@@ -40,16 +40,20 @@ def _chain_key(proj: Projection, iri: str, article: str | None) -> str:
 
 def chain_graph(proj: Projection, article: str | None = None) -> nx.DiGraph:
     """Entities at their chain stages, with an edge for each step an event shows."""
-    g = nx.DiGraph()
+    # Built in plain dicts, handed to networkx at the end (in the order first seen, which
+    # fixes the order paths are found in): a large corpus has tens of thousands of steps.
+    nodes: dict[str, dict] = {}
+    edges: dict[tuple[str, str], dict] = {}
     events = [e for e in proj.events if article is None or e.article == article]
 
     def node(iri: str, article: str | None, stage: int) -> str:
         key = _chain_key(proj, iri, article)
-        if key not in g:
-            g.add_node(key, iri=iri, stages=set(), articles=set())
-        g.nodes[key]["stages"].add(stage)
+        attrs = nodes.get(key)
+        if attrs is None:
+            attrs = nodes[key] = {"iri": iri, "stages": set(), "articles": set()}
+        attrs["stages"].add(stage)
         if article:
-            g.nodes[key]["articles"].add(article)
+            attrs["articles"].add(article)
         return key
 
     for e in events:
@@ -58,19 +62,22 @@ def chain_graph(proj: Projection, article: str | None = None) -> nx.DiGraph:
                 node(iri, e.article, ROLE_STAGE[r])
         for a, ia, b, ib in stage_pairs(e):
             ka, kb = node(ia, e.article, a), node(ib, e.article, b)
-            if g.has_edge(ka, kb):
-                d = g.edges[ka, kb]
+            d = edges.get((ka, kb))
+            if d is not None:
                 d["sa"], d["sb"] = min(d["sa"], a), max(d["sb"], b)
                 d["events"].add(e.iri)
                 d["articles"].add(e.article)
             else:
-                g.add_edge(ka, kb, sa=a, sb=b, events={e.iri}, articles={e.article})
+                edges[ka, kb] = {"sa": a, "sb": b, "events": {e.iri}, "articles": {e.article}}
     for n in proj.nodes.values():  # actors only known by their class, never in an event
         stage = display_class(set(n.classes))[1]
         if article is not None and article not in n.articles:
             continue
-        if stage is not None and stage <= 3 and not n.is_concept and n.iri not in g:
-            g.add_node(n.iri, iri=n.iri, stages={int(stage)}, articles=set(n.articles))
+        if stage is not None and stage <= 3 and not n.is_concept and n.iri not in nodes:
+            nodes[n.iri] = {"iri": n.iri, "stages": {int(stage)}, "articles": set(n.articles)}
+    g = nx.DiGraph()
+    g.add_nodes_from(nodes.items())
+    g.add_edges_from((a, b, d) for (a, b), d in edges.items())
     return g
 
 

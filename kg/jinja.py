@@ -1,0 +1,21 @@
+"""The package's HTML templates, compiled once per process: a build writes two pages, and
+the fork that writes the report inherits them compiled. Every value is autoescaped."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
+
+from kg.settings import PACKAGE_DIR
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    return Environment(loader=FileSystemLoader(PACKAGE_DIR / "templates"),
+                       autoescape=select_autoescape(default=True, default_for_string=True))
+
+
+def template(name: str) -> Template:
+    """A template from kg/templates (jinja keeps the compiled ones in the environment)."""
+    return environment().get_template(name)
