@@ -82,8 +82,9 @@ def bar_chart_svg(title: str, labels: list[str], values: list[float], unit: str,
                          f"{escape(label)}: {tick_label(v, integer)}</title></rect>")
             parts.append(_text(left - 6, y + row / 2 + 4, label, "end"))
         parts.append(_text(left + plot_w / 2, height - 8, unit, "middle"))
+    label = escape(title, {"'": "&apos;"})
     head = (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
-            f"viewBox='0 0 {width} {height}' role='img' aria-label='{escape(title, {chr(39): '&apos;'})}'>"
+            f"viewBox='0 0 {width} {height}' role='img' aria-label='{label}'>"
             f"<rect width='100%' height='100%' fill='white'/>")
     axis = (f"<line x1='{left}' y1='{upper + plot_h}' x2='{left + plot_w}' y2='{upper + plot_h}' "
             f"stroke='#333'/><line x1='{left}' y1='{upper}' x2='{left}' y2='{upper + plot_h}' "

@@ -1,12 +1,13 @@
 """The built corpus, kept between builds so a rebuild touches only the articles that changed.
 
 Each story (an article, maybe read from several files) is kept as a block of Turtle of its
-own triples, on disk beside a state file that records for every story the files it was read
-from (path, size, mtime), its cache key, its summary, a hash of each of its triples and its
-partial projection. A file whose stamp has not changed is not even read again; graph.ttl is
-the blocks one after another (an entity several articles describe is described in each of
-their blocks: the same triples, so the same graph), and the page and report come from the
-merged partial projections. No step of a build holds the whole graph as Python objects.
+own triples and, beside it, its partial projection; a state file records for every story the
+files it was read from (path, size, mtime), its cache key, its summary, a hash of each of its
+triples and a digest of its partial projection. A file whose stamp has not changed is not
+even read again; graph.ttl is the blocks one after another (an entity several articles
+describe is described in each of their blocks: the same triples, so the same graph), and
+the page and report come from the merged partial projections. No step of a build holds
+the whole graph as Python objects.
 
 The corpus lives in the build's cache folder; without one it is kept in memory. A build that
 dies half-way leaves a marker behind, and the next build starts the corpus afresh (from the
@@ -15,6 +16,7 @@ extraction cache, so without re-extracting): what is kept is never half-updated.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -33,7 +35,7 @@ from kg.errors import KgError, OutputError
 from kg.model import Extraction
 from kg.settings import PACKAGE_DIR, Settings
 
-STATE_MAGIC = b"KGCORPUS3\n"
+STATE_MAGIC = b"KGCORPUS4\n"
 _MARKER = "BUILDING"
 _STATE = "state.pkl"
 _BLOCKS = "blocks"
@@ -138,12 +140,15 @@ class StoryRecord:
     entities: int
     events: int
     hashes: bytes
-    # Pickled, and unpickled only when the projection is made: loading the state stays quick,
-    # so the build can start extracting before it merges the projection.
-    partial: bytes
+    # The partial projection, pickled, is kept in a file beside the block (None here once
+    # the state is saved) and checked against this digest when read: saving and loading the
+    # state stay quick, so a rebuild starts extracting at once and merges meanwhile.
+    partial: bytes | None
+    partial_digest: bytes
 
-    def projection(self) -> PartialProjection:
-        return pickle.loads(self.partial)
+
+def _digest(blob: bytes) -> bytes:
+    return hashlib.blake2b(blob, digest_size=16).digest()
 
 
 class CorpusStore:
@@ -201,10 +206,43 @@ class CorpusStore:
     def _write_state(self) -> None:
         from kg.cache import seal
 
-        _write_atomic(self.root / _STATE, seal((self.fingerprint, self.stories), STATE_MAGIC))
+        saved = {k: replace(r, partial=None) if r.partial is not None else r
+                 for k, r in self.stories.items()}
+        _write_atomic(self.root / _STATE, seal((self.fingerprint, saved), STATE_MAGIC))
 
     def _block(self, key: str) -> Path:
         return self.root / _BLOCKS / key[:2] / f"{key[2:]}.ttl"
+
+    def _partial_file(self, key: str) -> Path:
+        return self.root / _BLOCKS / key[:2] / f"{key[2:]}.projection"
+
+    def partial(self, key: str, rec: StoryRecord) -> PartialProjection:
+        """A story's partial projection: from memory, else its file; a file that does not
+        match the digest the state recorded (torn, lost) is made again from the block."""
+        blob = rec.partial
+        if blob is None:
+            try:
+                blob = self._partial_file(key).read_bytes()
+            except OSError:
+                blob = b""
+            if _digest(blob) != rec.partial_digest:
+                return self._partial_from_block(key, rec)
+        return pickle.loads(blob)
+
+    def _partial_from_block(self, key: str, rec: StoryRecord) -> PartialProjection:
+        from kg.analyze.projection import partial_projection
+        from kg.graph import new_graph
+
+        self._warn(f"the corpus's projection of {rec.path} was damaged; made again from its "
+                   "triples")
+        g = new_graph()
+        try:
+            g.parse(data=(turtle_header() + self._block(key).read_bytes()).decode("utf-8"),
+                    format="turtle")
+        except (OSError, ValueError, SyntaxError) as e:
+            raise KgError(f"the corpus in {self.root} is damaged ({rec.path}): build again "
+                          "with --fresh") from e
+        return partial_projection(g)
 
     # --- what is there -----------------------------------------------------------------
 
@@ -230,8 +268,10 @@ class CorpusStore:
             block = self._block(key)
             block.parent.mkdir(exist_ok=True)
             block.write_bytes(ag.turtle)
+            self._partial_file(key).write_bytes(ag.partial)
         self.stories[key] = StoryRecord(ag.iri, files, article_key, article_id, path,
-                                        ag.entities, ag.events, ag.hashes, ag.partial)
+                                        ag.entities, ag.events, ag.hashes, ag.partial,
+                                        _digest(ag.partial))
 
     def keep_only(self, keys: Iterable[str]) -> int:
         """Drop every story not among ``keys`` (its files are gone from the inputs)."""
@@ -242,6 +282,7 @@ class CorpusStore:
                 self._memory.pop(key, None)
             else:
                 self._block(key).unlink(missing_ok=True)
+                self._partial_file(key).unlink(missing_ok=True)
         return len(gone)
 
     def commit(self) -> None:
@@ -264,7 +305,7 @@ class CorpusStore:
     def premerge(self, keys: Iterable[str]) -> None:
         """Start merging these stories' projections and triple counts in a thread: the ones
         this build leaves as they are, merged while the others are being extracted."""
-        self._premerged = _Premerge({k: self.stories[k] for k in keys})
+        self._premerged = _Premerge({k: self.stories[k] for k in keys}, self.partial)
         self._premerged.start()
 
     def view(self) -> CorpusView:
@@ -300,7 +341,9 @@ class CorpusStore:
         return CorpusView(blocks=blocks, iris=[self.stories[k].iri for k in keys],
                           root=self.root,
                           generation=None if self.root is None else _generation(self.root),
-                          merge=merge, partials=[self.stories[k].partial for k in rest],
+                          merge=merge,
+                          partials=[functools.partial(self.partial, k, self.stories[k])
+                                    for k in rest],
                           triples=int(triples))
 
 
@@ -308,9 +351,11 @@ class _Premerge(threading.Thread):
     """The merged projection and distinct triple hashes of some stories, made in a thread
     (the build's main thread is mostly waiting for its extraction workers meanwhile)."""
 
-    def __init__(self, records: dict[str, StoryRecord]) -> None:
+    def __init__(self, records: dict[str, StoryRecord],
+                 partial: Callable[[str, StoryRecord], PartialProjection]) -> None:
         super().__init__(name="kg-premerge", daemon=True)
         self.records = records
+        self._partial = partial
         self.merge = PartialMerge()
         self.unique = None
         self.error: BaseException | None = None
@@ -322,8 +367,8 @@ class _Premerge(threading.Thread):
 
         try:
             with long_lived():
-                for rec in self.records.values():
-                    self.merge.add(rec.projection())
+                for key, rec in self.records.items():
+                    self.merge.add(self._partial(key, rec))
                 self.merge.result()  # finished now; later parts redo only what they touch
                 hashes = [np.frombuffer(r.hashes, dtype=np.uint64) for r in self.records.values()]
                 self.unique = (np.unique(np.concatenate(hashes)) if hashes
@@ -376,14 +421,15 @@ class CorpusView:
     stories' partial projections, or loaded into rdflib only when somebody asks for it."""
 
     def __init__(self, *, blocks: list, iris: list[str], root: Path | None,
-                 generation: int | None, merge: PartialMerge, partials: list[bytes],
+                 generation: int | None, merge: PartialMerge,
+                 partials: list[Callable[[], PartialProjection]],
                  triples: int) -> None:
         self._blocks = blocks
         self._iris = iris
         self._root = root
         self._generation = generation
         self._merge = merge  # the stories merged already
-        self._partials = partials  # the others' pickled partial projections
+        self._partials = partials  # loaders of the others' partial projections
         self._projection: Projection | None = None
         self.triples = triples  # distinct triples in the union
 
@@ -393,8 +439,8 @@ class CorpusView:
 
         if self._projection is None:
             with long_lived():
-                for part in self._partials:
-                    self._merge.add(pickle.loads(part))
+                for load in self._partials:
+                    self._merge.add(load())
                 self._partials = []
                 self._projection = self._merge.result()
         return self._projection

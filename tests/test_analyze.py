@@ -260,3 +260,14 @@ def test_paths_to_sinks_are_networkx_all_simple_paths_in_the_same_order() -> Non
         sinks = {n for n in g if g.out_degree(n) == 0}
         for src in set(g) - sinks:
             assert list(_paths_to_sinks(g, src)) == list(nx.all_simple_paths(g, src, sinks))
+
+
+def test_igraph_is_imported_without_pulling_in_matplotlib() -> None:
+    import subprocess
+    import sys
+
+    script = ("import sys; from kg.analyze.measures import _igraph_module; _igraph_module(); "
+              "print('matplotlib' in sys.modules); import matplotlib.pyplot; print('ok')")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["False", "ok"]

@@ -79,3 +79,68 @@ def test_two_builds_cannot_change_one_corpus_at_once(tmp_path: Path) -> None:
     first.commit()
     first.close()
     CorpusStore(tmp_path / "corpus", "fp").close()  # free again once the first is done
+
+
+def test_merging_a_part_at_a_time_gives_the_one_merge_of_all_parts(extractions) -> None:
+    from dataclasses import replace as dc_replace
+
+    from kg.analyze.projection import PartialMerge
+
+    parts = [partial_projection(extractions_to_graph([x])) for x in extractions]
+    # a later part describes an entity an earlier part's event names but does not describe,
+    # and re-dates an article: both must reach the events finished before they came
+    first, *rest = parts
+    event_iri, event = next(iter(first.events.items()))
+    ghost = "https://example.org/ghost"
+    first = dc_replace(first, events={**first.events, event_iri: dc_replace(
+        event, participants=(*event.participants, ("seller", ghost)))})
+    node = next(iter(rest[0].nodes.values()))
+    late = dc_replace(rest[0], nodes={ghost: node}, events={}, articles={
+        iri: dc_replace(a, published="1999-01-01") for iri, a in first.articles.items()})
+    all_parts = [first, *rest, late]
+    merge = PartialMerge()
+    for part in all_parts:
+        merge.add(part)
+        step = merge.result()
+    assert step == merge_partials(all_parts)
+    assert ("seller", ghost) in {p for e in step.events if e.iri == event_iri
+                                 for p in e.participants}
+
+
+def _build(folder: Path, out: Path, **kw):
+    import kg
+
+    return kg.build([folder], out, workers=1, **kw)
+
+
+def test_a_rebuild_after_adding_an_article_matches_a_fresh_build(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    files = sorted(FIXTURES.glob("*.txt"))
+    for f in files[:-1]:
+        (src / f.name).write_bytes(f.read_bytes())
+    _build(src, tmp_path / "out")
+    (src / files[-1].name).write_bytes(files[-1].read_bytes())
+    again = _build(src, tmp_path / "out")
+    fresh = _build(src, tmp_path / "fresh", fresh=True)
+    assert again.stats["extracted"] == 1 and again.stats["unchanged"] == len(files) - 1
+    assert again.projection() == fresh.projection()
+    assert again.triples == fresh.triples
+    for name in ("graph.ttl", "report.md"):
+        assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
+
+
+def test_a_damaged_projection_file_is_made_again_from_its_block(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for f in sorted(FIXTURES.glob("*.txt"))[:3]:
+        (src / f.name).write_bytes(f.read_bytes())
+    first = _build(src, tmp_path / "out")
+    files = sorted((tmp_path / "out").rglob("*.projection"))
+    assert len(files) == 3
+    files[0].write_bytes(files[0].read_bytes()[:40])  # torn
+    files[1].unlink()  # lost
+    again = _build(src, tmp_path / "out")
+    assert again.stats["unchanged"] == 3
+    assert sum("was damaged; made again" in w for w in again.warnings) == 2
+    assert again.projection() == first.projection()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from xml.etree import ElementTree
 from dataclasses import replace
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from rdflib import Graph
@@ -134,3 +134,34 @@ def test_article_text_in_a_figure_is_escaped_text(tmp_path: Path) -> None:
     texts = [t.text for t in root.iter(SVG + "text")]
     assert "names $5 $x^" in texts
     assert any(t and t.startswith("<script>alert(1)") for t in texts)
+
+
+def test_the_report_written_beside_the_page_is_the_one_written_after_it(
+        tmp_path: Path, graph: Graph) -> None:
+    from kg.settings import DEFAULT
+
+    serial = write_outputs(BuildResult(graph=graph), tmp_path / "serial")
+    forked = write_outputs(BuildResult(graph=graph), tmp_path / "forked",
+                           settings=replace(DEFAULT, parallel_views_from=0))
+    assert set(serial.outputs) == set(forked.outputs)
+    for name in ("report.md", "report.html", "graph.html"):
+        assert (tmp_path / "serial" / name).read_bytes() == \
+            (tmp_path / "forked" / name).read_bytes()
+
+
+def test_a_report_that_fails_beside_the_page_fails_the_build_cleanly(
+        tmp_path: Path, graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.report
+    from kg.settings import DEFAULT
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("figure failed")
+
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "graph.ttl").write_text("old", encoding="utf-8")
+    monkeypatch.setattr(kg.report, "write_report", broken)
+    with pytest.raises(OutputError, match="RuntimeError: figure failed"):
+        write_outputs(BuildResult(graph=graph), tmp_path / "out",
+                      settings=replace(DEFAULT, parallel_views_from=0))
+    assert (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8") == "old"
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["graph.ttl"]
