@@ -7,26 +7,13 @@ the chain and their gaps), ``measures`` (centrality, communities, sums).
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
-from kg.analyze.chains import Chain, chain_graph, chain_paths, chains_by_article
-from kg.analyze.measures import (
-    CategoryRecords,
-    Centrality,
-    EnforcementRow,
-    MoneyTotal,
-    UnitPrice,
-    brokers_and_hubs,
-    communities,
-    enforcement_by_agency_year,
-    events_by_year,
-    money_by_currency_role,
-    price_per_record,
-    records_by_category,
-)
 from kg.analyze.projection import (
     DISPLAY_CLASSES,
     STAGES,
@@ -41,6 +28,33 @@ from kg.analyze.projection import (
     project,
     to_networkx,
 )
+
+if TYPE_CHECKING:
+    from kg.analyze.chains import Chain
+    from kg.analyze.measures import (
+        CategoryRecords,
+        Centrality,
+        EnforcementRow,
+        MoneyTotal,
+        UnitPrice,
+    )
+
+# The analyses are imported when first used: they bring networkx and igraph, which a build's
+# extraction workers (which only project) never need.
+_LAZY = {name: "chains" for name in ("Chain", "chain_graph", "chain_paths", "chains_by_article")}
+_LAZY |= {name: "measures" for name in (
+    "CategoryRecords", "Centrality", "EnforcementRow", "MoneyTotal", "UnitPrice",
+    "brokers_and_hubs", "communities", "enforcement_by_agency_year", "events_by_year",
+    "money_by_currency_role", "price_per_record", "records_by_category")}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kg.analyze' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"kg.analyze.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,17 @@ class Analysis:
 
 def analyze(graph: Graph | Projection) -> Analysis:
     """Run every analysis over a graph (or an already made projection)."""
+    from kg.analyze.chains import chain_paths
+    from kg.analyze.measures import (
+        brokers_and_hubs,
+        communities,
+        enforcement_by_agency_year,
+        events_by_year,
+        money_by_currency_role,
+        price_per_record,
+        records_by_category,
+    )
+
     proj = graph if isinstance(graph, Projection) else project(graph)
     brokers, hubs = brokers_and_hubs(proj)
     return Analysis(proj, chain_paths(proj), brokers, hubs, communities(proj),

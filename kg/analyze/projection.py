@@ -12,12 +12,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from kg.namespaces import DT, DTC, SCHEMA
+
+if TYPE_CHECKING:  # networkx is imported where a graph is made: a build's workers need none
+    import networkx as nx
 
 STAGES = ("data holder", "leak source", "seller", "buyer", "fraud scheme", "victim")
 # Participant property -> its stage on the chain; the fraudster uses what the buyer bought.
@@ -428,6 +431,8 @@ def event_links(e: EventRef) -> list[Link]:
 
 def to_networkx(proj: Projection) -> nx.MultiDiGraph:
     """Entities as nodes, projected links as edges (relation, event, article kept)."""
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     for iri, n in proj.nodes.items():
         g.add_node(iri, label=n.label, display=n.display)
@@ -439,6 +444,8 @@ def to_networkx(proj: Projection) -> nx.MultiDiGraph:
 
 def undirected(proj: Projection) -> nx.Graph:
     """Entities linked when any event links them, direction and multiplicity dropped."""
+    import networkx as nx
+
     g = nx.Graph()
     g.add_nodes_from(sorted(proj.nodes))
     for link in proj.links:
