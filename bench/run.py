@@ -94,14 +94,21 @@ def _tree_rss(pid: int) -> int:
 def measure(args: list[str]) -> dict:
     """Run one child, return its result with wall time and peak tree RSS (MiB)."""
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
-    while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
-        time.sleep(0.2)
-    wall = time.perf_counter() - started
-    out, err = proc.communicate()
+    with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, text=True)
+        peak = 0
+        while True:  # memory sampled every 0.2 s; the end is seen the moment it comes
+            peak = max(peak, _tree_rss(proc.pid))
+            try:
+                proc.wait(timeout=0.2)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        wall = time.perf_counter() - started
+        out_f.seek(0)
+        err_f.seek(0)
+        out, err = out_f.read(), err_f.read()
     if proc.returncode != 0:
         raise SystemExit(f"benchmark step {args[0]} failed ({proc.returncode}):\n{err[-2000:]}")
     line = next(x for x in out.splitlines() if x.startswith("RESULT "))

@@ -84,16 +84,17 @@ def test_two_builds_cannot_change_one_corpus_at_once(tmp_path: Path) -> None:
 def test_merging_a_part_at_a_time_gives_the_one_merge_of_all_parts(extractions) -> None:
     from dataclasses import replace as dc_replace
 
-    from kg.analyze.projection import PartialMerge
+    from kg.analyze.projection import PartialMerge, event_links
 
     parts = [partial_projection(extractions_to_graph([x])) for x in extractions]
     # a later part describes an entity an earlier part's event names but does not describe,
     # and re-dates an article: both must reach the events finished before they came
     first, *rest = parts
-    event_iri, event = next(iter(first.events.items()))
+    event_iri, event = max(first.events.items(), key=lambda kv: len(kv[1].participants))
     ghost = "https://example.org/ghost"
-    first = dc_replace(first, events={**first.events, event_iri: dc_replace(
-        event, participants=(*event.participants, ("seller", ghost)))})
+    with_ghost = dc_replace(event, participants=(*event.participants, ("seller", ghost)))
+    first = dc_replace(first, events={**first.events, event_iri: with_ghost},
+                       links={**first.links, event_iri: tuple(event_links(with_ghost))})
     node = next(iter(rest[0].nodes.values()))
     late = dc_replace(rest[0], nodes={ghost: node}, events={}, articles={
         iri: dc_replace(a, published="1999-01-01") for iri, a in first.articles.items()})
@@ -105,6 +106,8 @@ def test_merging_a_part_at_a_time_gives_the_one_merge_of_all_parts(extractions) 
     assert step == merge_partials(all_parts)
     assert ("seller", ghost) in {p for e in step.events if e.iri == event_iri
                                  for p in e.participants}
+    assert ghost in {x for link in step.links if link.event == event_iri
+                     for x in (link.source, link.target)}
 
 
 def _build(folder: Path, out: Path, **kw):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -241,6 +241,9 @@ class PartialProjection:
     nodes: dict[str, PartialNode]
     events: dict[str, EventRef]  # year not yet filled in, participants not yet filtered
     articles: dict[str, ArticleRef]
+    # each event's links, made where the part was projected (an extraction worker); they
+    # stand as long as every participant is an entity of the merged projection
+    links: dict[str, tuple[Link, ...]] = field(default_factory=dict)
 
 
 def project(graph: Graph) -> Projection:
@@ -269,7 +272,8 @@ def partial_projection(graph: Graph | Iterable[tuple]) -> PartialProjection:
                 alt_labels=frozenset(map(str, po.get(ALT_LABEL, []))),
                 articles=frozenset(str(a) for a in po.get(DERIVED_FROM, [])),
                 evidence=frozenset(_evidence(idx, po, seen)))
-    return PartialProjection(nodes=nodes, events=events, articles=articles)
+    return PartialProjection(nodes=nodes, events=events, articles=articles,
+                             links={iri: tuple(event_links(e)) for iri, e in events.items()})
 
 
 def merge_partials(partials: Iterable[PartialProjection]) -> Projection:
@@ -295,6 +299,7 @@ class PartialMerge:
         # iri -> [least label, classes, alt labels, articles, evidence]
         self.raw: dict[str, list] = {}
         self.raw_events: dict[str, EventRef] = {}
+        self.raw_links: dict[str, tuple[Link, ...]] = {}  # of the raw event kept
         self.articles: dict[str, ArticleRef] = {}
         self._nodes: dict[str, NodeRef] = {}  # finished, except the iris in _stale_nodes
         self._events: dict[str, tuple[EventRef, tuple[Link, ...]]] = {}
@@ -322,7 +327,14 @@ class PartialMerge:
             acc[4] |= n.evidence
         for iri, e in part.events.items():
             self._stale_events.add(iri)
-            raw_events[iri] = min(raw_events[iri], e, key=repr) if iri in raw_events else e
+            if iri in raw_events and repr(raw_events[iri]) <= repr(e):
+                continue
+            raw_events[iri] = e
+            links = part.links.get(iri)
+            if links is None:
+                self.raw_links.pop(iri, None)
+            else:
+                self.raw_links[iri] = links
         for iri, a in part.articles.items():
             self._changed_articles.add(iri)
             articles[iri] = min(articles[iri], a, key=repr) if iri in articles else a
@@ -345,12 +357,19 @@ class PartialMerge:
             stale |= self._short
         for iri in stale:
             e = self.raw_events[iri]
-            kept = tuple(p for p in e.participants if p[1] in nodes)
-            self._short.discard(iri)
-            if len(kept) < len(e.participants):
+            year = e.year or dates.get(e.article or "")
+            if all(p[1] in nodes for p in e.participants):
+                self._short.discard(iri)
+                done = e if year == e.year else replace(e, year=year)
+                links = self.raw_links.get(iri)
+                if links is None:
+                    links = tuple(event_links(done))
+            else:
                 self._short.add(iri)
-            done = replace(e, year=e.year or dates.get(e.article or ""), participants=kept)
-            self._events[iri] = (done, tuple(event_links(done)))
+                done = replace(e, year=year,
+                               participants=tuple(p for p in e.participants if p[1] in nodes))
+                links = tuple(event_links(done))
+            self._events[iri] = (done, links)
         self._stale_nodes, self._stale_events = set(), set()
         self._changed_articles, self._new_nodes = set(), False
         finished = [self._events[iri] for iri in sorted(self.raw_events)]
