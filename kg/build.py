@@ -237,7 +237,7 @@ def build_graph(
     executor: str = "local",
     scheduler: str | None = None,
     keep_extractions: int = KEEP_EXTRACTIONS,
-    meanwhile: Callable[[], None] | None = None,
+    meanwhile: Callable[[Projection], None] | None = None,
 ) -> BuildResult:
     """Read and extract every article under the inputs into one graph.
 
@@ -245,8 +245,9 @@ def build_graph(
     build are not read again, and extractions found in the cache are reused (``fresh``
     ignores both). ``executor`` names where extraction runs (local, serial, process, dask)
     with ``workers`` processes (default: settings.workers); ``scheduler`` is a dask
-    scheduler address. ``meanwhile`` runs once the extraction is under way (the caller's
-    chance to get ready while workers load spaCy)."""
+    scheduler address. ``meanwhile`` gets the projection of what this build leaves
+    unchanged, in a thread, while the rest is extracted (the caller's chance to get ready).
+    """
     from kg.cache import ExtractionCache
     from kg.corpus import CorpusStore, corpus_fingerprint
     from kg.executors import ExecutorOptions, get_executor
@@ -268,9 +269,7 @@ def build_graph(
                 ex.expect(sum(fresh or corpus.story_of(s) is None for s in stamps.values()))
             stories = _plan(stamps, corpus, fresh, warnings.append, settings)
             removed = corpus.keep_only(s.key for s in stories)
-            corpus.premerge(s.key for s in stories if s.article is None)
-            if meanwhile is not None:
-                meanwhile()
+            corpus.premerge((s.key for s in stories if s.article is None), then=meanwhile)
             work = _extract(stories, ex, corpus, cache, fresh, keep_extractions, progress)
         corpus.commit()
     finally:
@@ -433,11 +432,12 @@ def _commit(tmp: Path, out: Path) -> dict[str, Path]:
     return outputs
 
 
-def prepare_outputs() -> None:
-    """Load what write_outputs needs (modules, templates, vis-network) ahead of time."""
+def prepare_outputs(unchanged: Projection | None = None) -> None:
+    """Load what write_outputs needs (modules, templates, vis-network) ahead of time, and
+    work out what the unchanged entities and events give the page."""
     from kg import render, report
 
-    render.prepare()
+    render.prepare(unchanged)
     report.prepare()
 
 
@@ -446,7 +446,7 @@ def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) 
     move them in; a failed or killed build leaves the previous outputs as they were."""
     from kg.analyze import analyze
     from kg.forked import Forked, can_fork
-    from kg.render import write_html
+    from kg.render import forget, write_html
     from kg.report import write_report
 
     started = time.perf_counter()
@@ -490,5 +490,6 @@ def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) 
         if beside is not None:
             beside.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+        forget()
     result.timings["write"] = time.perf_counter() - started
     return result

@@ -302,10 +302,12 @@ class CorpusStore:
 
     # --- views -----------------------------------------------------------------------------
 
-    def premerge(self, keys: Iterable[str]) -> None:
+    def premerge(self, keys: Iterable[str],
+                  then: Callable[[Projection], None] | None = None) -> None:
         """Start merging these stories' projections and triple counts in a thread: the ones
-        this build leaves as they are, merged while the others are being extracted."""
-        self._premerged = _Premerge({k: self.stories[k] for k in keys}, self.partial)
+        this build leaves as they are, merged while the others are being extracted. ``then``
+        gets their projection in that thread, once merged."""
+        self._premerged = _Premerge({k: self.stories[k] for k in keys}, self.partial, then)
         self._premerged.start()
 
     def view(self) -> CorpusView:
@@ -363,10 +365,12 @@ class _Premerge(threading.Thread):
     (the build's main thread is mostly waiting for its extraction workers meanwhile)."""
 
     def __init__(self, records: dict[str, StoryRecord],
-                 partial: Callable[[str, StoryRecord], PartialProjection]) -> None:
+                 partial: Callable[[str, StoryRecord], PartialProjection],
+                 then: Callable[[Projection], None] | None) -> None:
         super().__init__(name="kg-premerge", daemon=True)
         self.records = records
         self._partial = partial
+        self._then = then
         self.merge = PartialMerge()
         self.unique = None
         self.error: BaseException | None = None
@@ -380,10 +384,12 @@ class _Premerge(threading.Thread):
             with long_lived():
                 for key, rec in self.records.items():
                     self.merge.add(self._partial(key, rec))
-                self.merge.result()  # finished now; later parts redo only what they touch
+                merged = self.merge.result()  # finished; later parts redo what they touch
                 hashes = [np.frombuffer(r.hashes, dtype=np.uint64) for r in self.records.values()]
                 self.unique = _sorted_unique(np.concatenate(hashes) if hashes
                                              else np.empty(0, dtype=np.uint64))
+                if self._then is not None:
+                    self._then(merged)
         except BaseException as e:  # noqa: BLE001 - raised again by view()
             self.error = e
 

@@ -16,13 +16,15 @@ import math
 import random
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
-from kg.analyze import DISPLAY_CLASSES, STAGES, EventRef, Projection, project
+from kg.analyze import DISPLAY_CLASSES, STAGES, EventRef, NodeRef, Projection, project
 from kg.errors import OutputError
 from kg.jinja import template
 from kg.settings import DEFAULT, Settings
@@ -214,6 +216,36 @@ def _start_positions(proj: Projection, kept: list[str], art_index: dict[str, int
     return out
 
 
+# What a node or an event gives the page whatever the rest of the graph is (short label,
+# facts, shortened evidence), by object: a rebuild's merge hands back the same objects for
+# what did not change, and this is filled while the changed articles are still extracted.
+_MEMO: dict[int, tuple[object, object]] = {}
+
+
+def _memo(obj: object, make: Callable[[Any], Any]) -> Any:
+    hit = _MEMO.get(id(obj))
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    value = make(obj)
+    _MEMO[id(obj)] = (obj, value)  # kept alive with its value, so its id is not reused
+    return value
+
+
+def _node_part(n: NodeRef) -> tuple[str, tuple[tuple[str, str], ...]]:
+    return _short(n.label), tuple((_short(ev.sentence, SENTENCE_CHARS), ev.article)
+                                  for ev in n.evidence[:MAX_EVIDENCE])
+
+
+def _event_part(e: EventRef) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    return tuple(_event_facts(e)), tuple((_short(s.sentence, SENTENCE_CHARS), s.article)
+                                         for s in e.evidence)
+
+
+def forget() -> None:
+    """Drop what was remembered for one build's pages."""
+    _MEMO.clear()
+
+
 def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
     """Nodes, edges, legend, filters, tooltips and layouts for the page, from the projection."""
     from pyvis.edge import Edge
@@ -233,15 +265,15 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
     info = []
     for iri in kept:
         n = proj.nodes[iri]
+        label, evidence = _memo(n, _node_part)
         color, shape, _ = STYLE.get(n.display, STYLE["Other actor"])
         xy = {"x": start[iri][0], "y": start[iri][1]} if iri in start else {}
-        net.add_node(ids[iri], label=_short(n.label), shape=shape, color=color,
+        net.add_node(ids[iri], label=label, shape=shape, color=color,
                      value=max(1, deg[iri]), cls=n.display, linked=deg[iri] > 0,
                      arts=sorted(art_index[a] for a in n.articles if a in art_index), **xy)
         info.append({"label": n.label, "cls": n.display, "types": list(n.classes),
                      "alt": list(n.alt_labels[:5]), "deg": deg[iri],
-                     "ev": [[_short(ev.sentence, SENTENCE_CHARS), art_index.get(ev.article, -1)]
-                            for ev in n.evidence[:MAX_EVIDENCE]]})
+                     "ev": [[text, art_index.get(a, -1)] for text, a in evidence]})
 
     merged: dict[tuple[int, int, str], list] = {}
     distinct = set()  # (source, target, relation) over the whole graph
@@ -258,10 +290,10 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
         # pyvis's Edge, appended directly: Network.add_edge looks each end up in a list
         net.edges.append(Edge(a, b, True, id=k, label=rel, rel=rel, arts=arts,
                               value=len(links)).options)
-        sentences = list(dict.fromkeys((_short(s.sentence, SENTENCE_CHARS),
-                                        art_index.get(s.article, -1))
-                                       for e in evs for s in e.evidence))
-        edge_info.append({"facts": sorted({f for e in evs for f in _event_facts(e)}),
+        parts = [_memo(e, _event_part) for e in evs]
+        sentences = list(dict.fromkeys((text, art_index.get(a, -1))
+                                       for _, evidence in parts for text, a in evidence))
+        edge_info.append({"facts": sorted({f for facts, _ in parts for f in facts}),
                           "ev": [list(s) for s in sentences[:MAX_EVIDENCE]]})
 
     chain, headers = _chain_positions(proj, ids, nbrs, art_index)
@@ -332,13 +364,19 @@ def render_page(pd: PageData, title: str) -> str:
     return page.replace("__SCRIPT_HASHES__", hashes, 1)
 
 
-def prepare() -> None:
-    """Load what writing the page needs (templates, vis-network, pyvis) ahead of time."""
+def prepare(proj: Projection | None = None) -> None:
+    """Load what writing the page needs (templates, vis-network, pyvis) ahead of time, and
+    work out what the entities and events of ``proj`` give it."""
     from pyvis.edge import Edge  # noqa: F401
     from pyvis.network import Network  # noqa: F401
 
     template("graph.html")
     _vis_lib()
+    if proj is not None:
+        for n in proj.nodes.values():
+            _memo(n, _node_part)
+        for e in proj.events:
+            _memo(e, _event_part)
 
 
 def write_html(graph: Graph | Projection, path: Path, settings: Settings = DEFAULT) -> Path:

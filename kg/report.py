@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from markupsafe import Markup
 from rdflib import Graph
 
 from kg.analyze import STAGES, Analysis, Chain, Projection, analyze, chains_by_article
@@ -131,9 +132,12 @@ def _figure_sections(a: Analysis, name: _Names, figures: dict[str, str]) -> list
     enforcement = tuple(Row((name(r.agency) if r.agency else "(agency not named)", r.year,
                              str(r.actions), str(r.arrested), str(r.cases), _kinds(r.kinds)),
                             r.articles) for r in a.enforcement)
+    by_year: dict[str, set[str]] = {}
+    for e in proj.events:
+        if e.year and e.article:
+            by_year.setdefault(e.year, set()).add(e.article)
     years = tuple(Row((y, str(c["cases"]), str(c["enforcement actions"]),
-                       str(c["leaks and sales"])),
-                      tuple(sorted({e.article for e in proj.events if e.year == y and e.article})))
+                       str(c["leaks and sales"])), tuple(sorted(by_year.get(y, ()))))
                   for y, c in a.years.items())
     return [
         Section("Most traded data categories", "Records per category of personal data. Within "
@@ -242,8 +246,18 @@ CITE_LIMIT = 12
 
 def cited(sources: Iterable[str], numbers: dict[str, int]) -> tuple[list[int], int]:
     """The article numbers a row shows, and how many more it leaves out."""
+    key = id(sources)
+    hit = _CITED.get(key)
+    if hit is not None and hit[0] is sources and hit[1] is numbers:
+        return hit[2]
     nums = sorted({numbers[s] for s in sources if s in numbers})
-    return nums[:CITE_LIMIT], max(0, len(nums) - CITE_LIMIT)
+    out = nums[:CITE_LIMIT], max(0, len(nums) - CITE_LIMIT)
+    if isinstance(sources, tuple):  # a row's sources: asked for by the Markdown and the HTML
+        _CITED[key] = (sources, numbers, out)
+    return out
+
+
+_CITED: dict[int, tuple] = {}  # emptied by write_report once the report is written
 
 
 def _md_cites(sources: Iterable[str], numbers: dict[str, int]) -> str:
@@ -252,9 +266,10 @@ def _md_cites(sources: Iterable[str], numbers: dict[str, int]) -> str:
     return f"{links} and {more} more" if more else links
 
 
-def to_markdown(sections: list[Section], a: Analysis, title: str) -> str:
+def to_markdown(sections: list[Section], a: Analysis, title: str,
+                numbers: dict[str, int] | None = None) -> str:
     """The report as Markdown (tables and citations); article text escaped."""
-    numbers = _article_numbers(a.projection)
+    numbers = numbers if numbers is not None else _article_numbers(a.projection)
     lines = [f"# {md_escape(title)}", "", md_escape(_summary(a)), ""]
     for s in sections:
         lines += [f"## {md_escape(s.title)}", "", md_escape(s.note), ""]
@@ -287,13 +302,22 @@ def _summary(a: Analysis) -> str:
             f"{len(a.chains) - complete} broken.")
 
 
-def to_html(sections: list[Section], a: Analysis, title: str) -> str:
+def to_html(sections: list[Section], a: Analysis, title: str,
+            numbers: dict[str, int] | None = None) -> str:
     """The report as one HTML page (figures beside it); every value autoescaped."""
-    numbers = _article_numbers(a.projection)
+    numbers = numbers if numbers is not None else _article_numbers(a.projection)
     arts = a.projection.articles_in_order()
     return template("report.html").render(
         title=title, summary=_summary(a), sections=sections, numbers=numbers, articles=arts,
-        cited=lambda sources: cited(sources, numbers))
+        cites=lambda sources: _html_cites(sources, numbers))
+
+
+def _html_cites(sources: Iterable[str], numbers: dict[str, int]) -> Markup:
+    """A row's citations as links (article numbers only: nothing to escape); a jinja macro
+    per row cost more than the rest of the report."""
+    nums, more = cited(sources, numbers)
+    links = "".join(f'<a href="#article-{n}">[{n}]</a>' for n in nums)
+    return Markup(f"{links} and {more} more" if more else links)
 
 
 def prepare() -> None:
@@ -314,8 +338,11 @@ def write_report(graph: Graph | Analysis, out_dir: Path, settings: Settings = DE
         figures = write_figures(a, out_dir / FIGURE_DIR)
         sections = build_sections(a, figures)
         md, page = out_dir / "report.md", out_dir / "report.html"
-        md.write_text(to_markdown(sections, a, title), encoding="utf-8")
-        page.write_text(to_html(sections, a, title), encoding="utf-8")
+        numbers = _article_numbers(a.projection)
+        md.write_text(to_markdown(sections, a, title, numbers), encoding="utf-8")
+        page.write_text(to_html(sections, a, title, numbers), encoding="utf-8")
     except OSError as e:
         raise OutputError(f"cannot write the report to {out_dir}: {e.strerror or e}") from e
+    finally:
+        _CITED.clear()
     return [md, page] + [out_dir / f for f in sorted(figures.values())]

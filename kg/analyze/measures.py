@@ -46,13 +46,23 @@ def _igraph_module():
 
 def _igraph(proj: Projection, drop_isolated: bool = False):
     """The entity graph of ``undirected`` as igraph (its C core runs the costly measures),
-    vertices in IRI order so that every seeded computation is repeatable."""
-    pairs = {(a, b) if a < b else (b, a)
-             for a, b in ((link.source, link.target) for link in proj.links) if a != b}
-    names = sorted({n for p in pairs for n in p} if drop_isolated else proj.nodes)
-    index = {n: i for i, n in enumerate(names)}
-    edges = sorted((index[a], index[b]) for a, b in pairs)
-    return _igraph_module().Graph(n=len(names), edges=edges), names
+    vertices in IRI order so that every seeded computation is repeatable. Made once per
+    projection (brokers and groups both ask)."""
+    if _LAST[0] is not proj:
+        pairs = {(a, b) if a < b else (b, a)
+                 for a, b in ((link.source, link.target) for link in proj.links) if a != b}
+        names = sorted(proj.nodes)
+        index = {n: i for i, n in enumerate(names)}
+        edges = sorted((index[a], index[b]) for a, b in pairs)
+        _LAST[:] = [proj, _igraph_module().Graph(n=len(names), edges=edges), names]
+    graph, names = _LAST[1], _LAST[2]
+    if drop_isolated:  # the same graph as if made without them: vertex order is kept
+        keep = [i for i, d in enumerate(graph.degree()) if d > 0]
+        graph, names = graph.induced_subgraph(keep), [names[i] for i in keep]
+    return graph, names
+
+
+_LAST: list = [None, None, None]  # the projection the igraph graph was last made for
 
 
 def betweenness(graph) -> list[float]:
