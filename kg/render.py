@@ -261,6 +261,13 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
     large = len(kept) > 600
 
     net = Network(directed=True, cdn_resources="in_line")
+    # evidence sentences are listed once and cited by number: the same sentence backs an
+    # entity, its events and their links, and repeating it made most of a large page
+    sentences: dict[str, int] = {}
+
+    def sentence(text: str) -> int:
+        return sentences.setdefault(text, len(sentences))
+
     start = _start_positions(proj, kept, art_index) if large else {}
     info = []
     for iri in kept:
@@ -273,7 +280,7 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
                      arts=sorted(art_index[a] for a in n.articles if a in art_index), **xy)
         info.append({"label": n.label, "cls": n.display, "types": list(n.classes),
                      "alt": list(n.alt_labels[:5]), "deg": deg[iri],
-                     "ev": [[text, art_index.get(a, -1)] for text, a in evidence]})
+                     "ev": [[sentence(text), art_index.get(a, -1)] for text, a in evidence]})
 
     merged: dict[tuple[int, int, str], list] = {}
     distinct = set()  # (source, target, relation) over the whole graph
@@ -291,10 +298,10 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
         net.edges.append(Edge(a, b, True, id=k, label=rel, rel=rel, arts=arts,
                               value=len(links)).options)
         parts = [_memo(e, _event_part) for e in evs]
-        sentences = list(dict.fromkeys((text, art_index.get(a, -1))
-                                       for _, evidence in parts for text, a in evidence))
+        shown = list(dict.fromkeys((text, art_index.get(a, -1))
+                                   for _, evidence in parts for text, a in evidence))
         edge_info.append({"facts": sorted({f for facts, _ in parts for f in facts}),
-                          "ev": [list(s) for s in sentences[:MAX_EVIDENCE]]})
+                          "ev": [[sentence(text), a] for text, a in shown[:MAX_EVIDENCE]]})
 
     chain, headers = _chain_positions(proj, ids, nbrs, art_index)
     class_counts = Counter(proj.nodes[i].display for i in kept)
@@ -307,6 +314,7 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
                     if class_counts[name]],
         "relations": [{"name": r, "count": c} for r, c in
                       sorted(Counter(e["rel"] for e in net.edges).items())],
+        "sentences": list(sentences),
         "articles": [{"id": a.id, "label": a.label, "publisher": a.publisher,
                       "published": a.published, "source": a.source} for a in articles],
         "omitted": None if not left_out else {

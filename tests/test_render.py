@@ -106,7 +106,7 @@ def test_article_markup_stays_text_in_the_page(tmp_path: Path, graph: Graph) -> 
     assert "<script>window.__xss" not in text and "</script><script>window" not in text
     labels = [i["label"] for i in data["info"]]
     assert PAYLOAD in labels  # kept verbatim as data, for the page to show as text
-    assert any(PAYLOAD in ev[0] for i in data["info"] for ev in i["ev"])
+    assert any(PAYLOAD in data["sentences"][ev[0]] for i in data["info"] for ev in i["ev"])
     assert any(PAYLOAD in a["label"] for a in data["articles"])
 
 
@@ -116,14 +116,14 @@ def test_classes_relations_and_evidence_come_from_the_rdf_graph(graph: Graph) ->
     orrin_node, orrin = by_label["Orrin"]
     assert orrin_node["cls"] == "Leak source" and orrin_node["shape"] == "triangle"
     assert {"Insider", "LeakSource", "Person", "Seller"} <= set(orrin["types"])
-    assert any("copied 50,000" in ev[0] for ev in orrin["ev"])
+    assert any("copied 50,000" in d["sentences"][ev[0]] for ev in orrin["ev"])
     assert by_label["Tazz"][0]["cls"] == "Broker"
     rels = {r["name"] for r in d["relations"]}
     assert {"sold to", "used for", "harmed", "leaked by", "arrested", "data", "via"} <= rels
     sale = next(i for e, i in zip(d["edges"], d["edgeInfo"], strict=True)
                 if e["label"] == "sold to" and by_label["Orrin"][0]["id"] == e["from"])
     assert "50,000 records" in sale["facts"] and "price 5,000 CNY" in sale["facts"]
-    assert any("for 5,000 yuan" in ev[0] for ev in sale["ev"])
+    assert any("for 5,000 yuan" in d["sentences"][ev[0]] for ev in sale["ev"])
     legend = {c["name"] for c in d["classes"]}
     assert {"Data holder", "Leak source", "Broker", "Buyer", "Victim", "Agency"} <= legend
 
