@@ -129,7 +129,7 @@ def test_a_rebuild_after_adding_an_article_matches_a_fresh_build(tmp_path: Path)
     assert again.stats["extracted"] == 1 and again.stats["unchanged"] == len(files) - 1
     assert again.projection() == fresh.projection()
     assert again.triples == fresh.triples
-    for name in ("graph.ttl", "report.md"):
+    for name in ("graph.ttl", "graph.html", "report.md", "report.html"):
         assert (tmp_path / "out" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes()
 
 
