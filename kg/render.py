@@ -250,6 +250,7 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
     """Nodes, edges, legend, filters, tooltips and layouts for the page, from the projection."""
     from pyvis.edge import Edge
     from pyvis.network import Network
+    from pyvis.node import Node
 
     nbrs = _neighbours(proj)
     deg = Counter({iri: len(n) for iri, n in nbrs.items()})  # distinct neighbours
@@ -275,9 +276,13 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
         label, evidence = _memo(n, _node_part)
         color, shape, _ = STYLE.get(n.display, STYLE["Other actor"])
         xy = {"x": start[iri][0], "y": start[iri][1]} if iri in start else {}
-        net.add_node(ids[iri], label=label, shape=shape, color=color,
-                     value=max(1, deg[iri]), cls=n.display, linked=deg[iri] > 0,
-                     arts=sorted(art_index[a] for a in n.articles if a in art_index), **xy)
+        # pyvis's Node, filed directly: Network.add_node looks the id up in a list first
+        node = Node(ids[iri], shape, label=label, color=color, font_color=net.font_color,
+                    value=max(1, deg[iri]), cls=n.display, linked=deg[iri] > 0,
+                    arts=sorted(art_index[a] for a in n.articles if a in art_index), **xy)
+        net.nodes.append(node.options)
+        net.node_ids.append(ids[iri])
+        net.node_map[ids[iri]] = node.options
         info.append({"label": n.label, "cls": n.display, "types": list(n.classes),
                      "alt": list(n.alt_labels[:5]), "deg": deg[iri],
                      "ev": [[sentence(text), art_index.get(a, -1)] for text, a in evidence]})
