@@ -438,13 +438,13 @@ def prepare_outputs(unchanged: Projection | None = None) -> None:
     from kg import render, report
 
     render.prepare(unchanged)
-    report.prepare()
+    report.prepare(unchanged)
 
 
 def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) -> BuildResult:
     """Write graph.ttl, graph.html and the report into a temporary folder inside ``out``, then
     move them in; a failed or killed build leaves the previous outputs as they were."""
-    from kg.analyze import analyze
+    from kg.analyze import analyze, chains
     from kg.forked import Forked, can_fork
     from kg.render import forget, write_html
     from kg.report import write_report
@@ -491,5 +491,6 @@ def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) 
             beside.stop()
         shutil.rmtree(tmp, ignore_errors=True)
         forget()
+        chains.forget()
     result.timings["write"] = time.perf_counter() - started
     return result

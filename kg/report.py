@@ -320,12 +320,16 @@ def _html_cites(sources: Iterable[str], numbers: dict[str, int]) -> Markup:
     return Markup(f"{links} and {more} more" if more else links)
 
 
-def prepare() -> None:
-    """Load what writing the report needs (its template, igraph) ahead of time."""
+def prepare(proj: Projection | None = None) -> None:
+    """Load what writing the report needs (its template, igraph) ahead of time, and work out
+    what the events of ``proj`` add to the chain graph."""
+    from kg.analyze import chains
     from kg.analyze.measures import _igraph_module
 
     template("report.html")
     _igraph_module()
+    if proj is not None:
+        chains.prepare(proj)
 
 
 def write_report(graph: Graph | Analysis, out_dir: Path, settings: Settings = DEFAULT

@@ -10,7 +10,15 @@ from itertools import islice
 
 import networkx as nx
 
-from kg.analyze.projection import ROLE_STAGE, STAGES, Projection, display_class, stage_pairs
+from kg.analyze.projection import (
+    DTC_PREFIX,
+    ROLE_STAGE,
+    STAGES,
+    EventRef,
+    Projection,
+    display_class,
+    stage_pairs,
+)
 
 MAX_CHAINS = 500  # chain enumeration stops here: a dense graph has exponentially many paths
 
@@ -31,11 +39,39 @@ class Chain:
         return not self.gaps
 
 
-def _chain_key(proj: Projection, iri: str, article: str | None) -> str:
+def _chain_key(iri: str, article: str | None) -> str:
     # Concepts ("telecom fraud") are shared by every article; scoping them to the article
     # keeps one story's buyer from running into another story's victims through them.
-    node = proj.nodes.get(iri)
-    return f"{iri}@{article}" if node is not None and node.is_concept else iri
+    return f"{iri}@{article}" if iri.startswith(DTC_PREFIX) else iri
+
+
+# What each event adds to the chain graph, by object: a rebuild's merge hands back the same
+# event objects for the articles that did not change, and this is filled while the new
+# ones are extracted (``prepare``); emptied by ``forget`` once the report is written.
+_STEPS: dict[int, tuple[EventRef, tuple, tuple]] = {}
+
+
+def _event_steps(e: EventRef) -> tuple[tuple, tuple]:
+    """((key, entity, stage) per staged participant, (key, entity, stage, key, entity,
+    stage) per step along the chain) of one event."""
+    hit = _STEPS.get(id(e))
+    if hit is not None and hit[0] is e:
+        return hit[1], hit[2]
+    staged = tuple((_chain_key(iri, e.article), iri, ROLE_STAGE[r])
+                   for r, iri in e.participants if r in ROLE_STAGE)
+    steps = tuple((_chain_key(ia, e.article), ia, a, _chain_key(ib, e.article), ib, b)
+                  for a, ia, b, ib in stage_pairs(e))
+    _STEPS[id(e)] = (e, staged, steps)  # kept alive with its steps: its id is not reused
+    return staged, steps
+
+
+def prepare(proj: Projection) -> None:
+    for e in proj.events:
+        _event_steps(e)
+
+
+def forget() -> None:
+    _STEPS.clear()
 
 
 def chain_graph(proj: Projection, article: str | None = None) -> nx.DiGraph:
@@ -46,22 +82,21 @@ def chain_graph(proj: Projection, article: str | None = None) -> nx.DiGraph:
     edges: dict[tuple[str, str], dict] = {}
     events = [e for e in proj.events if article is None or e.article == article]
 
-    def node(iri: str, article: str | None, stage: int) -> str:
-        key = _chain_key(proj, iri, article)
+    def node(key: str, iri: str, article: str | None, stage: int) -> None:
         attrs = nodes.get(key)
         if attrs is None:
             attrs = nodes[key] = {"iri": iri, "stages": set(), "articles": set()}
         attrs["stages"].add(stage)
         if article:
             attrs["articles"].add(article)
-        return key
 
     for e in events:
-        for r, iri in e.participants:
-            if r in ROLE_STAGE:
-                node(iri, e.article, ROLE_STAGE[r])
-        for a, ia, b, ib in stage_pairs(e):
-            ka, kb = node(ia, e.article, a), node(ib, e.article, b)
+        staged, steps = _event_steps(e)
+        for key, iri, stage in staged:
+            node(key, iri, e.article, stage)
+        for ka, ia, a, kb, ib, b in steps:
+            node(ka, ia, e.article, a)
+            node(kb, ib, e.article, b)
             d = edges.get((ka, kb))
             if d is not None:
                 d["sa"], d["sb"] = min(d["sa"], a), max(d["sb"], b)
