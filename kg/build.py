@@ -444,39 +444,33 @@ def prepare_outputs(unchanged: Projection | None = None) -> None:
 def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) -> BuildResult:
     """Write graph.ttl, graph.html and the report into a temporary folder inside ``out``, then
     move them in; a failed or killed build leaves the previous outputs as they were."""
-    from kg.analyze import analyze, chains
+    from kg import render, report
+    from kg.analyze import analyze
     from kg.forked import Forked, can_fork
-    from kg.render import forget, write_html
-    from kg.report import write_report
 
     started = time.perf_counter()
     out = Path(out)
     check_writable(out)
     _remove_stale_tmp(out)
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{os.getpid()}-", dir=out))
-    made: list = []
 
-    def projection():
-        """The networkx-ready projection, made once for both the page and the report."""
-        if not made:
-            t = time.perf_counter()
-            made.append(result.projection())
-            result.timings["project"] = time.perf_counter() - t
-        return made[0]
-
-    def report() -> None:
-        write_report(analyze(projection()), tmp, settings=settings)
-
-    steps: list[tuple[str, Callable[[], object]]] = [
-        ("turtle", lambda: result.write_turtle(tmp / "graph.ttl")),
-        ("html", lambda: write_html(projection(), tmp / "graph.html", settings=settings)),
-    ]
     beside = None
     try:
-        if len(projection().nodes) >= settings.parallel_views_from and can_fork():
-            beside = Forked(report, "report")  # while this process writes the rest
+        t = time.perf_counter()
+        proj = result.projection()  # one for both the page and the report
+        result.timings["project"] = time.perf_counter() - t
+
+        def write_report() -> None:
+            report.write_report(analyze(proj), tmp, settings=settings)
+
+        steps: list[tuple[str, Callable[[], object]]] = [
+            ("turtle", lambda: result.write_turtle(tmp / "graph.ttl")),
+            ("html", lambda: render.write_html(proj, tmp / "graph.html", settings=settings)),
+        ]
+        if len(proj.nodes) >= settings.parallel_views_from and can_fork():
+            beside = Forked(write_report, "report")  # while this process writes the rest
         else:
-            steps.append(("report", report))
+            steps.append(("report", write_report))
         for name, step in steps:
             t = time.perf_counter()
             step()
@@ -490,7 +484,7 @@ def write_outputs(result: BuildResult, out: Path, settings: Settings = DEFAULT) 
         if beside is not None:
             beside.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-        forget()
-        chains.forget()
+        render.forget()
+        report.forget()
     result.timings["write"] = time.perf_counter() - started
     return result

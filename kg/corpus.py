@@ -107,12 +107,11 @@ def article_graph(x: Extraction) -> ArticleGraph:
     import pyoxigraph as ox
 
     from kg.analyze.projection import partial_projection
-    from kg.graph import add_extraction, article_iri, ox_term
+    from kg.graph import add_extraction, article_iri, to_oxigraph
 
     triples: set = set()
     add_extraction(triples, x)
-    nt = ox.serialize([ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for s, p, o in triples],
-                      format=ox.RdfFormat.N_TRIPLES)
+    nt = ox.serialize(to_oxigraph(triples), format=ox.RdfFormat.N_TRIPLES)
     lines = sorted(nt.splitlines())
     hashes = np.array([int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "little")
                        for line in lines], dtype=np.uint64)

@@ -282,11 +282,11 @@ def ox_term(t):
     return ox.BlankNode(str(t))
 
 
-def to_oxigraph(g: Graph) -> list:
-    """The graph's triples as pyoxigraph Triples, sorted, for oxigraph's fast writers."""
+def to_oxigraph(triples: Iterable[tuple]) -> list:
+    """rdflib triples as pyoxigraph Triples, in the order given, for oxigraph's fast writers."""
     import pyoxigraph as ox
 
-    return [ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for s, p, o in sorted(g)]
+    return [ox.Triple(ox_term(s), ox_term(p), ox_term(o)) for s, p, o in triples]
 
 
 def serialize_turtle(g: Graph) -> str:
@@ -296,7 +296,7 @@ def serialize_turtle(g: Graph) -> str:
     import pyoxigraph as ox
 
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
-    return ox.serialize(to_oxigraph(g), format=ox.RdfFormat.TURTLE,
+    return ox.serialize(to_oxigraph(sorted(g)), format=ox.RdfFormat.TURTLE,
                         prefixes=prefixes).decode("utf-8")
 
 

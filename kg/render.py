@@ -16,17 +16,16 @@ import math
 import random
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from rdflib import Graph
 
 from kg.analyze import DISPLAY_CLASSES, STAGES, EventRef, NodeRef, Projection, project
 from kg.errors import OutputError
 from kg.jinja import template
+from kg.memo import ByObject
 from kg.settings import DEFAULT, Settings
 
 # Display class -> (colour, vis shape, legend symbol). Chain roles warm to cool, left to right.
@@ -217,18 +216,8 @@ def _start_positions(proj: Projection, kept: list[str], art_index: dict[str, int
 
 
 # What a node or an event gives the page whatever the rest of the graph is (short label,
-# facts, shortened evidence), by object: a rebuild's merge hands back the same objects for
-# what did not change, and this is filled while the changed articles are still extracted.
-_MEMO: dict[int, tuple[object, object]] = {}
-
-
-def _memo(obj: object, make: Callable[[Any], Any]) -> Any:
-    hit = _MEMO.get(id(obj))
-    if hit is not None and hit[0] is obj:
-        return hit[1]
-    value = make(obj)
-    _MEMO[id(obj)] = (obj, value)  # kept alive with its value, so its id is not reused
-    return value
+# facts, shortened evidence): filled by ``prepare`` for what a rebuild left unchanged.
+_PARTS = ByObject()
 
 
 def _node_part(n: NodeRef) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -243,7 +232,7 @@ def _event_part(e: EventRef) -> tuple[tuple[str, ...], tuple[tuple[str, str], ..
 
 def forget() -> None:
     """Drop what was remembered for one build's pages."""
-    _MEMO.clear()
+    _PARTS.clear()
 
 
 def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
@@ -273,7 +262,7 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
     info = []
     for iri in kept:
         n = proj.nodes[iri]
-        label, evidence = _memo(n, _node_part)
+        label, evidence = _PARTS.get(n, _node_part)
         color, shape, _ = STYLE.get(n.display, STYLE["Other actor"])
         xy = {"x": start[iri][0], "y": start[iri][1]} if iri in start else {}
         # pyvis's Node, filed directly: Network.add_node looks the id up in a list first
@@ -302,7 +291,7 @@ def page_data(proj: Projection, settings: Settings = DEFAULT) -> PageData:
         # pyvis's Edge, appended directly: Network.add_edge looks each end up in a list
         net.edges.append(Edge(a, b, True, id=k, label=rel, rel=rel, arts=arts,
                               value=len(links)).options)
-        parts = [_memo(e, _event_part) for e in evs]
+        parts = [_PARTS.get(e, _event_part) for e in evs]
         shown = list(dict.fromkeys((text, art_index.get(a, -1))
                                    for _, evidence in parts for text, a in evidence))
         edge_info.append({"facts": sorted({f for facts, _ in parts for f in facts}),
@@ -387,9 +376,9 @@ def prepare(proj: Projection | None = None) -> None:
     _vis_lib()
     if proj is not None:
         for n in proj.nodes.values():
-            _memo(n, _node_part)
+            _PARTS.get(n, _node_part)
         for e in proj.events:
-            _memo(e, _event_part)
+            _PARTS.get(e, _event_part)
 
 
 def write_html(graph: Graph | Projection, path: Path, settings: Settings = DEFAULT) -> Path:

@@ -20,6 +20,7 @@ from kg.analyze import STAGES, Analysis, Chain, Projection, analyze, chains_by_a
 from kg.charts import bar_chart_svg
 from kg.errors import OutputError
 from kg.jinja import template
+from kg.memo import ByObject
 from kg.settings import DEFAULT, Settings
 
 TOP = 10  # rows in the ranking tables and bars in a figure
@@ -246,43 +247,46 @@ CITE_LIMIT = 12
 
 def cited(sources: Iterable[str], numbers: dict[str, int]) -> tuple[list[int], int]:
     """The article numbers a row shows, and how many more it leaves out."""
-    key = id(sources)
-    hit = _CITED.get(key)
-    if hit is not None and hit[0] is sources and hit[1] is numbers:
-        return hit[2]
     nums = sorted({numbers[s] for s in sources if s in numbers})
-    out = nums[:CITE_LIMIT], max(0, len(nums) - CITE_LIMIT)
-    if isinstance(sources, tuple):  # a row's sources: asked for by the Markdown and the HTML
-        _CITED[key] = (sources, numbers, out)
-    return out
+    return nums[:CITE_LIMIT], max(0, len(nums) - CITE_LIMIT)
 
 
-_CITED: dict[int, tuple] = {}  # emptied by write_report once the report is written
+class Citations:
+    """The report's article numbering, and what each row cites, worked out once per row (the
+    Markdown and the HTML both ask)."""
+
+    def __init__(self, proj: Projection) -> None:
+        self.numbers = _article_numbers(proj)
+        self._rows = ByObject()
+
+    def __call__(self, sources: Iterable[str]) -> tuple[list[int], int]:
+        return self._rows.get(sources, lambda s: cited(s, self.numbers))
 
 
-def _md_cites(sources: Iterable[str], numbers: dict[str, int]) -> str:
-    nums, more = cited(sources, numbers)
+def _md_cites(sources: Iterable[str], cites: Citations) -> str:
+    nums, more = cites(sources)
     links = " ".join(f"[\\[{n}\\]](#article-{n})" for n in nums)
     return f"{links} and {more} more" if more else links
 
 
 def to_markdown(sections: list[Section], a: Analysis, title: str,
-                numbers: dict[str, int] | None = None) -> str:
+                cites: Citations | None = None) -> str:
     """The report as Markdown (tables and citations); article text escaped."""
-    numbers = numbers if numbers is not None else _article_numbers(a.projection)
+    cites = cites or Citations(a.projection)
+    numbers = cites.numbers
     lines = [f"# {md_escape(title)}", "", md_escape(_summary(a)), ""]
     for s in sections:
         lines += [f"## {md_escape(s.title)}", "", md_escape(s.note), ""]
         if s.figure:
             lines += [f"![{md_escape(s.title)}]({s.figure})", "",
-                      f"Figure sources: {_md_cites(s.sources, numbers)}", ""]
+                      f"Figure sources: {_md_cites(s.sources, cites)}", ""]
         if not s.rows:
             lines += [f"_{md_escape(s.empty)}_", ""]
             continue
         lines.append("| " + " | ".join(map(md_escape, s.columns)) + " |")
         lines.append("|" + "---|" * len(s.columns))
         for r in s.rows:
-            cells = [*map(md_escape, r.cells), _md_cites(r.sources, numbers)]
+            cells = [*map(md_escape, r.cells), _md_cites(r.sources, cites)]
             lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
     lines += ["## Articles", ""]
@@ -303,19 +307,19 @@ def _summary(a: Analysis) -> str:
 
 
 def to_html(sections: list[Section], a: Analysis, title: str,
-            numbers: dict[str, int] | None = None) -> str:
+            cites: Citations | None = None) -> str:
     """The report as one HTML page (figures beside it); every value autoescaped."""
-    numbers = numbers if numbers is not None else _article_numbers(a.projection)
+    cites = cites or Citations(a.projection)
     arts = a.projection.articles_in_order()
     return template("report.html").render(
-        title=title, summary=_summary(a), sections=sections, numbers=numbers, articles=arts,
-        cites=lambda sources: _html_cites(sources, numbers))
+        title=title, summary=_summary(a), sections=sections, numbers=cites.numbers,
+        articles=arts, cites=lambda sources: _html_cites(sources, cites))
 
 
-def _html_cites(sources: Iterable[str], numbers: dict[str, int]) -> Markup:
+def _html_cites(sources: Iterable[str], cites: Citations) -> Markup:
     """A row's citations as links (article numbers only: nothing to escape); a jinja macro
     per row cost more than the rest of the report."""
-    nums, more = cited(sources, numbers)
+    nums, more = cites(sources)
     links = "".join(f'<a href="#article-{n}">[{n}]</a>' for n in nums)
     return Markup(f"{links} and {more} more" if more else links)
 
@@ -332,6 +336,13 @@ def prepare(proj: Projection | None = None) -> None:
         chains.prepare(proj)
 
 
+def forget() -> None:
+    """Drop what ``prepare`` worked out, once the report is written."""
+    from kg.analyze import chains
+
+    chains.forget()
+
+
 def write_report(graph: Graph | Analysis, out_dir: Path, settings: Settings = DEFAULT
                  ) -> list[Path]:
     """Write report.md, report.html and the figures into out_dir; return the files written."""
@@ -342,11 +353,9 @@ def write_report(graph: Graph | Analysis, out_dir: Path, settings: Settings = DE
         figures = write_figures(a, out_dir / FIGURE_DIR)
         sections = build_sections(a, figures)
         md, page = out_dir / "report.md", out_dir / "report.html"
-        numbers = _article_numbers(a.projection)
-        md.write_text(to_markdown(sections, a, title, numbers), encoding="utf-8")
-        page.write_text(to_html(sections, a, title, numbers), encoding="utf-8")
+        cites = Citations(a.projection)
+        md.write_text(to_markdown(sections, a, title, cites), encoding="utf-8")
+        page.write_text(to_html(sections, a, title, cites), encoding="utf-8")
     except OSError as e:
         raise OutputError(f"cannot write the report to {out_dir}: {e.strerror or e}") from e
-    finally:
-        _CITED.clear()
     return [md, page] + [out_dir / f for f in sorted(figures.values())]

@@ -19,6 +19,7 @@ from kg.analyze.projection import (
     display_class,
     stage_pairs,
 )
+from kg.memo import ByObject
 
 MAX_CHAINS = 500  # chain enumeration stops here: a dense graph has exponentially many paths
 
@@ -45,29 +46,24 @@ def _chain_key(iri: str, article: str | None) -> str:
     return f"{iri}@{article}" if iri.startswith(DTC_PREFIX) else iri
 
 
-# What each event adds to the chain graph, by object: a rebuild's merge hands back the same
-# event objects for the articles that did not change, and this is filled while the new
-# ones are extracted (``prepare``); emptied by ``forget`` once the report is written.
-_STEPS: dict[int, tuple[EventRef, tuple, tuple]] = {}
+# What each event adds to the chain graph: filled by ``prepare`` for the events a rebuild
+# left unchanged, emptied by ``forget`` once the report is written.
+_STEPS = ByObject()
 
 
 def _event_steps(e: EventRef) -> tuple[tuple, tuple]:
     """((key, entity, stage) per staged participant, (key, entity, stage, key, entity,
     stage) per step along the chain) of one event."""
-    hit = _STEPS.get(id(e))
-    if hit is not None and hit[0] is e:
-        return hit[1], hit[2]
     staged = tuple((_chain_key(iri, e.article), iri, ROLE_STAGE[r])
                    for r, iri in e.participants if r in ROLE_STAGE)
     steps = tuple((_chain_key(ia, e.article), ia, a, _chain_key(ib, e.article), ib, b)
                   for a, ia, b, ib in stage_pairs(e))
-    _STEPS[id(e)] = (e, staged, steps)  # kept alive with its steps: its id is not reused
     return staged, steps
 
 
 def prepare(proj: Projection) -> None:
     for e in proj.events:
-        _event_steps(e)
+        _STEPS.get(e, _event_steps)
 
 
 def forget() -> None:
@@ -91,7 +87,7 @@ def chain_graph(proj: Projection, article: str | None = None) -> nx.DiGraph:
             attrs["articles"].add(article)
 
     for e in events:
-        staged, steps = _event_steps(e)
+        staged, steps = _STEPS.get(e, _event_steps)
         for key, iri, stage in staged:
             node(key, iri, e.article, stage)
         for ka, ia, a, kb, ib, b in steps:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import sys
+import weakref
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -45,16 +46,17 @@ def _igraph_module():
 
 
 def _igraph(proj: Projection, drop_isolated: bool = False):
-    """The entity graph of ``undirected`` as igraph (its C core runs the costly measures),
-    vertices in IRI order so that every seeded computation is repeatable. Made once per
-    projection (brokers and groups both ask)."""
-    if _LAST[0] is not proj:
+    """Entities linked when any event links them (direction and multiplicity dropped), as
+    igraph (its C core runs the costly measures), vertices in IRI order so that every seeded
+    computation is repeatable. Made once per projection (brokers and groups both ask)."""
+    if _LAST[0]() is not proj:
         pairs = {(a, b) if a < b else (b, a)
                  for a, b in ((link.source, link.target) for link in proj.links) if a != b}
         names = sorted(proj.nodes)
         index = {n: i for i, n in enumerate(names)}
         edges = sorted((index[a], index[b]) for a, b in pairs)
-        _LAST[:] = [proj, _igraph_module().Graph(n=len(names), edges=edges), names]
+        _LAST[:] = [weakref.ref(proj), _igraph_module().Graph(n=len(names), edges=edges),
+                    names]
     graph, names = _LAST[1], _LAST[2]
     if drop_isolated:  # the same graph as if made without them: vertex order is kept
         keep = [i for i, d in enumerate(graph.degree()) if d > 0]
@@ -62,7 +64,8 @@ def _igraph(proj: Projection, drop_isolated: bool = False):
     return graph, names
 
 
-_LAST: list = [None, None, None]  # the projection the igraph graph was last made for
+# the projection the igraph graph was last made for (not kept alive by it), graph, names
+_LAST: list = [lambda: None, None, None]
 
 
 def betweenness(graph) -> list[float]:

@@ -203,7 +203,6 @@ def _evidence(idx: dict, po: dict, seen: dict) -> tuple[EvidenceRef, ...]:
     return tuple(sorted(set(refs), key=lambda r: (r.article, r.start, r.sentence)))
 
 
-
 def display_class(classes: set[str]) -> tuple[str, float | None]:
     """The one class a node is drawn as (and its chain stage); resellers count as brokers."""
     if {"Seller", "Buyer"} <= classes:
@@ -459,15 +458,3 @@ def to_networkx(proj: Projection) -> nx.MultiDiGraph:
         g.add_edge(link.source, link.target, relation=link.relation, event=link.event,
                    article=link.article)
     return g
-
-
-def undirected(proj: Projection) -> nx.Graph:
-    """Entities linked when any event links them, direction and multiplicity dropped."""
-    import networkx as nx
-
-    g = nx.Graph()
-    g.add_nodes_from(sorted(proj.nodes))
-    for link in proj.links:
-        g.add_edge(link.source, link.target)
-    return g
-
