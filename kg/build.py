@@ -132,13 +132,16 @@ def _plan(stamps: dict[Path, FileStamp], corpus: CorpusStore, fresh: bool,
     from functools import reduce
 
     from kg.cache import article_key
-    from kg.read import merge_copies, read_article
+    from kg.read import merge_copies, no_articles, read_article
+
+    skipped: list[str] = []
 
     def read(f: Path) -> Article | None:
         try:
             return read_article(f, settings=settings, warn=warn)
         except InputError as e:
             warn(f"skipped {e}")
+            skipped.append(str(e))
             return None
 
     stories: dict[str, _Story] = {}
@@ -156,8 +159,7 @@ def _plan(stamps: dict[Path, FileStamp], corpus: CorpusStore, fresh: bool,
         story.stamps.append(stamp)
         story.copies.append(art)
     if not stories:
-        raise InputError(f"no articles found: all {len(stamps)} file(s) were skipped "
-                         "(see the warnings)")
+        raise no_articles(len(stamps), skipped)
     for story in stories.values():
         rec = corpus.record(story.key)
         stamps = tuple(story.stamps)

@@ -317,3 +317,14 @@ def test_a_build_stopped_half_way_leaves_the_previous_outputs(tmp_path: Path, ph
     assert after.stats["articles"] == 4
     assert not list(out.glob(".kg-build-*"))
     assert _snapshot(out)["graph.ttl"] != before["graph.ttl"]
+
+
+def test_a_build_of_only_unreadable_files_says_why_in_its_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "blob.txt").write_bytes(b"\x00\x01\x02\xff" * 64)
+    res = CliRunner().invoke(app, ["build", str(tmp_path / "in"), "--out",
+                                   str(tmp_path / "out")])
+    assert res.exit_code != 0
+    line = res.output.strip().splitlines()[-1]
+    assert line.startswith("error: no articles found: all 1 file(s) were skipped: ")
+    assert "blob.txt" in line and "Traceback" not in res.output

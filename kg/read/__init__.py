@@ -29,6 +29,7 @@ __all__ = [
     "list_inputs",
     "read_article",
     "merge_copies",
+    "no_articles",
     "same_story_key",
 ]
 
@@ -151,12 +152,14 @@ def iter_articles(
     (so every file is read before the first article is yielded)."""
     warn = warn or _log.warning
     stories: dict[str, Article] = {}
+    skipped: list[str] = []
     files = list_inputs(inputs, warn=warn)
     for f in files:
         try:
             art = read_article(f, settings=settings, warn=warn)
         except InputError as e:
             warn(f"skipped {e}")
+            skipped.append(str(e))
             continue
         key = same_story_key(art.text)
         if key in stories:
@@ -165,7 +168,13 @@ def iter_articles(
         else:
             stories[key] = art
     if not stories:
-        raise InputError(
-            f"no articles found: all {len(files)} file(s) were skipped (see the warnings)"
-        )
+        raise no_articles(len(files), skipped)
     yield from stories.values()
+
+
+def no_articles(files: int, skipped: list[str]) -> InputError:
+    """The error when every input file was skipped. It says why: the warnings that did may
+    never be shown, the build stopping here."""
+    why = skipped[0] if skipped else "none could be read"
+    more = f" (and {len(skipped) - 1} more)" if len(skipped) > 1 else ""
+    return InputError(f"no articles found: all {files} file(s) were skipped: {why}{more}")
